@@ -1,0 +1,74 @@
+/* act.h: request dispatch and the handlers' context.
+ *
+ * ncp_dispatch() is the whole pipeline of one request after HTTP framing:
+ * route -> authenticate -> parse -> validate against the action table ->
+ * transaction -> handler -> render -> log. Handlers (act_<actionName>) get
+ * typed, validated arguments and write the response through the emitter. */
+#ifndef NCP_ACT_H
+#define NCP_ACT_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drv/drv.h"
+#include "render/emit.h"
+#include "sched/sched.h"
+#include "spec/spec.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/crypto.h"
+#include "util/err.h"
+
+/* Long-lived, shared by all requests (read-only after start-up). */
+typedef struct ncp_app {
+    const ncp_store_ops_t *so;
+    ncp_driver_t drv;
+    ncp_sched_t *sched;
+    int64_t step_ms;
+    uint8_t master_key[NCP_MASTER_KEY_LEN];
+    const char *admin_token;  /* NULL: the admin endpoints do not exist */
+    bool log_requests;
+} ncp_app_t;
+
+/* One HTTP request, as the HTTP layer received it. */
+typedef struct ncp_request {
+    const char *method;
+    const char *raw_uri;      /* request-target exactly as on the request line */
+    const char *body;
+    size_t body_len;
+    bool body_is_form;        /* Content-Type absent or x-www-form-urlencoded */
+    const char *h_timestamp, *h_access_key, *h_sig_v2, *h_sig_v1, *h_admin_token;
+} ncp_request_t;
+
+typedef struct ncp_response {
+    int status;
+    const char *content_type;
+    ncp_buf_t body;           /* owned by the caller, initialised by it */
+} ncp_response_t;
+
+/* The handler's view of a request. */
+typedef struct ncp_ctx {
+    const ncp_app_t *app;
+    ncp_arena_t *arena;
+    const ncp_store_ops_t *so;
+    ncp_store_t *st;
+    int64_t account_id;
+    int64_t now_ms;
+    const char *request_id;
+    const ncp_action_t *act;
+    ncp_args_t args;
+    ncp_emit_t *em;
+    bool kick;                /* a transition was started: wake the scheduler */
+} ncp_ctx_t;
+
+typedef int (*ncp_handler_fn)(ncp_ctx_t *ctx, ncp_err_t *err);
+
+/* Handles one request with the calling thread's store connection `st`. */
+void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
+                  const ncp_request_t *req, ncp_response_t *resp);
+
+/* Handler lookup (for tests and the table check). */
+ncp_handler_fn ncp_act_handler(const char *action);
+int ncp_act_check_table(void);
+
+#endif

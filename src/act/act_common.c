@@ -1,0 +1,177 @@
+/* act_common.c: pieces shared by handlers: the ServerInstance writer and
+ * the all-or-nothing server list resolution of DECISIONS D2. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act/act_int.h"
+#include "domain/catalog.h"
+#include "domain/state.h"
+#include "util/clock.h"
+
+int64_t act_no(const char *s)
+{
+    return (int64_t)strtoull(s, NULL, 10);
+}
+
+static void emit_no(ncp_emit_t *e, const char *name, int64_t no)
+{
+    char b[24];
+    snprintf(b, sizeof(b), "%" PRId64, no);
+    ncp_emit_str(e, name, b);
+}
+
+static void emit_date(ncp_emit_t *e, const char *name, int64_t ms)
+{
+    char b[NCP_DATE_LEN];
+    ncp_emit_str(e, name, ncp_clock_fmt(ms, b, sizeof(b)));
+}
+
+void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
+{
+    ncp_emit_t *e = ctx->em;
+    ncp_emit_obj_begin(e, "serverInstance");
+    emit_no(e, "serverInstanceNo", s->no);
+    ncp_emit_str(e, "serverName", s->name);
+    ncp_emit_str(e, "serverDescription", s->description);
+    ncp_emit_int(e, "cpuCount", s->cpu);
+    ncp_emit_int(e, "memorySize", s->memory);
+    ncp_emit_int(e, "baseBlockStorageSize", s->base_size);
+    ncp_emit_code(e, "platformType", s->platform, ncp_catalog_platform_name(s->platform));
+    ncp_emit_str(e, "loginKeyName", s->login_key);
+    ncp_emit_bool(e, "isFeeChargingMonitoring", s->fee_monitoring);
+    ncp_emit_str(e, "publicIp", s->public_ip);
+    ncp_emit_str(e, "privateIp", s->private_ip);
+    ncp_emit_str(e, "serverImageName", s->image_name);
+    ncp_emit_code(e, "serverInstanceStatus", ncp_state_status_code(s->status),
+                  ncp_state_status_code_name(s->status));
+    ncp_emit_code(e, "serverInstanceOperation", ncp_state_op_code(s->op),
+                  ncp_state_op_code_name(s->op));
+    ncp_emit_str(e, "serverInstanceStatusName", ncp_state_label(s->status, s->op));
+    emit_date(e, "createDate", s->create_ms);
+    emit_date(e, "uptime", s->uptime_ms);
+    ncp_emit_str(e, "serverImageProductCode", s->image_code);
+    ncp_emit_str(e, "serverProductCode", s->product_code);
+    ncp_emit_bool(e, "isProtectServerTermination", s->protect);
+    ncp_emit_str(e, "portForwardingPublicIp", s->pf_public_ip);
+    if (s->pf_ext_port) {
+        ncp_emit_int(e, "portForwardingExternalPort", s->pf_ext_port);
+        ncp_emit_int(e, "portForwardingInternalPort", s->pf_int_port);
+    }
+    const ncp_zone_t *z = ncp_catalog_zone(s->zone_no);
+    const ncp_region_t *r = z ? ncp_catalog_region(z->region_no) : NULL;
+    ncp_emit_obj_begin(e, "zone");
+    emit_no(e, "zoneNo", s->zone_no);
+    ncp_emit_str(e, "zoneName", z ? z->name : "");
+    ncp_emit_str(e, "zoneCode", z ? z->code : "");
+    ncp_emit_str(e, "zoneDescription", z ? z->description : "");
+    emit_no(e, "regionNo", z ? z->region_no : 0);
+    ncp_emit_obj_end(e);
+    ncp_emit_obj_begin(e, "region");
+    emit_no(e, "regionNo", r ? r->no : 0);
+    ncp_emit_str(e, "regionCode", r ? r->code : "");
+    ncp_emit_str(e, "regionName", r ? r->name : "");
+    ncp_emit_obj_end(e);
+    ncp_emit_code(e, "baseBlockStorageDiskType", s->disk_type,
+                  ncp_catalog_disk_type_name(s->disk_type));
+    ncp_emit_code(e, "baseBlockStorageDiskDetailType", s->disk_detail,
+                  ncp_catalog_disk_detail_name(s->disk_detail));
+    ncp_emit_code(e, "serverInstanceType", s->instance_type,
+                  ncp_catalog_server_type_name(s->instance_type));
+    ncp_emit_str(e, "userData", with_user_data ? s->user_data : "");
+    ncp_emit_str(e, "initScriptNo", s->init_script_no);
+    ncp_emit_list_begin(e, "accessControlGroupList", "accessControlGroup");
+    for (size_t i = 0; i < s->n_acgs; i++) {
+        const ncp_acg_t *g = &s->acgs[i];
+        ncp_emit_obj_begin(e, NULL);
+        emit_no(e, "accessControlGroupConfigurationNo", g->no);
+        ncp_emit_str(e, "accessControlGroupName", g->name);
+        ncp_emit_str(e, "accessControlGroupDescription", g->description);
+        ncp_emit_bool(e, "isDefaultGroup", g->is_default); /* what the SDKs read (D9) */
+        ncp_emit_bool(e, "isDefault", g->is_default);      /* what the seed shows */
+        emit_date(e, "createDate", g->create_ms);
+        ncp_emit_obj_end(e);
+    }
+    ncp_emit_list_end(e);
+    ncp_emit_list_begin(e, "instanceTagList", "instanceTag");
+    for (size_t i = 0; i < s->n_tags; i++) {
+        ncp_emit_obj_begin(e, NULL);
+        emit_no(e, "instanceNo", s->no);
+        ncp_emit_code(e, "instanceType", "SVR", "Server");
+        ncp_emit_str(e, "tagKey", s->tags[i].key);
+        ncp_emit_str(e, "tagValue", s->tags[i].value);
+        ncp_emit_obj_end(e);
+    }
+    ncp_emit_list_end(e);
+    if (s->n_parts) {
+        ncp_emit_list_begin(e, "blockDevicePartitionList", "blockDevicePartition");
+        for (size_t i = 0; i < s->n_parts; i++) {
+            ncp_emit_obj_begin(e, NULL);
+            ncp_emit_str(e, "mountPoint", s->parts[i].mount_point);
+            ncp_emit_str(e, "partitionSize", s->parts[i].size);
+            ncp_emit_obj_end(e);
+        }
+        ncp_emit_list_end(e);
+    }
+    ncp_emit_obj_end(e);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, size_t *n_out,
+                        ncp_err_t *err)
+{
+    const ncp_arg_t *arg = ncp_arg(&ctx->args, param);
+    ncp_server_t *v = ncp_arena_alloc(ctx->arena, (arg->n ? arg->n : 1) * sizeof(*v));
+    int64_t *seen = ncp_arena_alloc(ctx->arena, (arg->n ? arg->n : 1) * sizeof(int64_t));
+    size_t n_seen = 0;
+    for (size_t i = 0; i < arg->n; i++) {
+        if (!ncp_spec_is_no(arg->items[i], arg->lens[i])) {
+            ncp_err_set(err, NCP_E_BAD_INSTANCE_NO);
+            return -1;
+        }
+        int64_t no = act_no(arg->items[i]);
+        /* duplicate? seen[] is kept sorted for a binary search */
+        if (n_seen && bsearch(&no, seen, n_seen, sizeof(int64_t), cmp_i64)) {
+            char val[24];
+            snprintf(val, sizeof(val), "%" PRId64, no);
+            ncp_err_set(err, NCP_E_DUPLICATE, param, val);
+            return -1;
+        }
+        size_t pos = n_seen;
+        while (pos && seen[pos - 1] > no) {
+            seen[pos] = seen[pos - 1];
+            pos--;
+        }
+        seen[pos] = no;
+        n_seen++;
+
+        ncp_instance_t in;
+        int r = ctx->so->instance_get(ctx->st, no, &in, err);
+        if (r < 0)
+            return -1;
+        if (r == 0 || in.account_id != ctx->account_id || in.deleted) {
+            ncp_err_set(err, NCP_E_BAD_SERVER_NO);
+            return -1;
+        }
+        if (in.kind != NCP_KIND_SERVER) {
+            ncp_err_set(err, NCP_E_BAD_INSTANCE_NO);
+            return -1;
+        }
+        r = ctx->so->server_get(ctx->st, ctx->arena, ctx->account_id, no, &v[i], err);
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            ncp_err_set(err, NCP_E_BAD_SERVER_NO);
+            return -1;
+        }
+    }
+    *out = v;
+    *n_out = arg->n;
+    return 0;
+}

@@ -1,0 +1,26 @@
+/* act_int.h: shared between the handler files of act/ only. */
+#ifndef NCP_ACT_INT_H
+#define NCP_ACT_INT_H
+#include "act/act.h"
+
+#define NCP_ACTION(n, fl, h) int act_##n(ncp_ctx_t *ctx, ncp_err_t *err);
+#define NCP_PARAM(n, t, fl, mi, ma, en, h)
+#define NCP_END(n)
+#include "spec/actions.def"
+#undef NCP_ACTION
+#undef NCP_PARAM
+#undef NCP_END
+
+/* Writes one ServerInstance (server-instance.md §1.1, in the seed's order). */
+void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data);
+
+/* Resolves a serverInstanceNoList in list order (DECISIONS D2 step 1):
+ * malformed or non-server number 24109, duplicate 910, unknown / foreign /
+ * terminated 24120. Fills out[0..n) with the caller's servers. */
+int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, size_t *n_out,
+                        ncp_err_t *err);
+
+/* Parses an instance number validated by the spec layer. */
+int64_t act_no(const char *s);
+
+#endif

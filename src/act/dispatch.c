@@ -1,0 +1,339 @@
+/* dispatch.c: the request pipeline (see act.h). The one place that routes,
+ * authenticates, validates, opens and closes transactions, renders errors
+ * and logs; handlers do none of that. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "act/act_int.h"
+#include "domain/state.h"
+#include "proto/auth.h"
+#include "proto/form.h"
+#include "render/envelope.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/rand.h"
+
+typedef struct binding {
+    const char *name;
+    ncp_handler_fn fn;
+} binding_t;
+
+static const binding_t handlers[] = {
+#define NCP_ACTION(n, fl, h) {#n, act_##n},
+#define NCP_PARAM(n, t, fl, mi, ma, en, h)
+#define NCP_END(n)
+#include "spec/actions.def"
+#undef NCP_ACTION
+#undef NCP_PARAM
+#undef NCP_END
+};
+
+ncp_handler_fn ncp_act_handler(const char *action)
+{
+    for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+        if (strcmp(handlers[i].name, action) == 0)
+            return handlers[i].fn;
+    return NULL;
+}
+
+int ncp_act_check_table(void)
+{
+    size_t n;
+    const ncp_action_t *acts = ncp_spec_actions(&n);
+    if (ncp_spec_check_table() < 0 || n != sizeof(handlers) / sizeof(handlers[0]))
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(acts[i].name, handlers[i].name) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- routing ------------------------------------------------------------ */
+
+typedef enum { R_NONE, R_ACTION, R_HEALTH, R_FAULTS } route_t;
+
+/* Collapses repeated slashes and drops one trailing slash (protocol.md §1,
+ * DECISIONS D9: the Go SDK may request //server/v2/x). */
+static char *normalize_path(ncp_arena_t *a, const char *raw_uri)
+{
+    size_t n = strcspn(raw_uri, "?");
+    char *p = ncp_arena_alloc(a, n + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (raw_uri[i] == '/' && o && p[o - 1] == '/')
+            continue;
+        p[o++] = raw_uri[i];
+    }
+    if (o > 1 && p[o - 1] == '/')
+        o--;
+    p[o] = '\0';
+    return p;
+}
+
+static route_t route(const char *path, const ncp_action_t **act_out)
+{
+    static const char prefix[] = "/server/v2/";
+    if (strcmp(path, "/_ncpd/health") == 0)
+        return R_HEALTH;
+    if (strcmp(path, "/_ncpd/faults") == 0)
+        return R_FAULTS;
+    if (strncmp(path, prefix, sizeof(prefix) - 1) != 0)
+        return R_NONE;
+    const char *name = path + sizeof(prefix) - 1;
+    if (strchr(name, '/'))
+        return R_NONE;
+    *act_out = ncp_spec_find(name, strlen(name));
+    return *act_out ? R_ACTION : R_NONE;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void respond_error(ncp_response_t *resp, ncp_fmt_t fmt, const ncp_err_t *err)
+{
+    ncp_buf_clear(&resp->body);
+    resp->status = ncp_env_error(&resp->body, fmt, err);
+    resp->content_type = ncp_err_kind(err->code) == NCP_ERR_GW ? ncp_env_content_type(NCP_FMT_JSON)
+                                                               : ncp_env_content_type(fmt);
+}
+
+static int parse_params(ncp_arena_t *a, const ncp_request_t *req, ncp_kvs_t *kvs,
+                        ncp_err_t *err)
+{
+    const char *q = strchr(req->raw_uri, '?');
+    if (q && ncp_form_parse(a, q + 1, strlen(q + 1), NCP_SRC_QUERY, kvs, err) < 0)
+        return -1;
+    if (req->body_len && req->body_is_form &&
+        ncp_form_parse(a, req->body, req->body_len, NCP_SRC_BODY, kvs, err) < 0)
+        return -1;
+    return 0;
+}
+
+static ncp_fmt_t response_format(const ncp_kvs_t *kvs)
+{
+    ncp_fmt_t fmt = NCP_FMT_XML;
+    for (size_t i = 0; i < kvs->n; i++) {
+        const ncp_kv_t *kv = &kvs->v[i];
+        if (kv->name_len == 18 && memcmp(kv->name, "responseFormatType", 18) == 0)
+            fmt = (kv->val_len == 4 && strncasecmp(kv->val, "json", 4) == 0) ? NCP_FMT_JSON
+                                                                             : NCP_FMT_XML;
+    }
+    return fmt;
+}
+
+/* Authenticates the request; fills the account on success. Gateway 401. */
+static int authenticate(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
+                        const ncp_request_t *req, int64_t now, int64_t *account_out,
+                        ncp_err_t *err)
+{
+    if (!req->h_timestamp || !*req->h_timestamp) {
+        ncp_err_set_gw(err, NCP_E_GW_AUTH, "Required header is missing: x-ncp-apigw-timestamp");
+        return -1;
+    }
+    if (!req->h_access_key || !*req->h_access_key) {
+        ncp_err_set_gw(err, NCP_E_GW_AUTH, "Required header is missing: x-ncp-iam-access-key");
+        return -1;
+    }
+    const char *sig = req->h_sig_v2 && *req->h_sig_v2 ? req->h_sig_v2 : req->h_sig_v1;
+    if (!sig || !*sig) {
+        ncp_err_set_gw(err, NCP_E_GW_AUTH,
+                       "Required header is missing: x-ncp-apigw-signature-v2");
+        return -1;
+    }
+    if (ncp_auth_check_timestamp(req->h_timestamp, now, NCP_AUTH_SKEW_MS, err) < 0)
+        return -1;
+    ncp_key_t key;
+    int r = app->so->key_get(st, req->h_access_key, a, &key, err);
+    if (r < 0)
+        return -1;
+    if (r == 0 || key.disabled) {
+        ncp_err_set_gw(err, NCP_E_GW_AUTH, "Invalid authentication information.");
+        return -1;
+    }
+    if (key.secret_sealed_len <= NCP_SEAL_OVERHEAD || key.secret_sealed_len > 256 + NCP_SEAL_OVERHEAD) {
+        ncp_err_internal(err, "sealed secret of %s has a bad length", key.access_key);
+        return -1;
+    }
+    char secret[257];
+    size_t slen = key.secret_sealed_len - NCP_SEAL_OVERHEAD;
+    if (ncp_unseal(app->master_key, key.secret_sealed, key.secret_sealed_len, secret) < 0) {
+        ncp_err_internal(err, "cannot unseal the secret of %s (wrong master key?)",
+                         key.access_key);
+        return -1;
+    }
+    secret[slen] = '\0';
+    bool ok = false;
+    if (req->h_sig_v2 && *req->h_sig_v2)
+        ok = ncp_auth_verify(secret, req->method, req->raw_uri, req->h_timestamp,
+                             req->h_access_key, req->h_sig_v2);
+    if (!ok && req->h_sig_v1 && *req->h_sig_v1)
+        ok = ncp_auth_verify(secret, req->method, req->raw_uri, req->h_timestamp,
+                             req->h_access_key, req->h_sig_v1);
+    memset(secret, 0, sizeof(secret));
+    if (!ok) {
+        ncp_err_set_gw(err, NCP_E_GW_AUTH, "Signature is invalid.");
+        return -1;
+    }
+    *account_out = key.account_id;
+    return 0;
+}
+
+/* ---- admin endpoints ---------------------------------------------------- */
+
+static const char *kv_get(const ncp_kvs_t *kvs, const char *name)
+{
+    const char *v = NULL;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < kvs->n; i++)
+        if (kvs->v[i].name_len == n && memcmp(kvs->v[i].name, name, n) == 0)
+            v = kvs->v[i].val;
+    return v;
+}
+
+/* POST /_ncpd/faults: action, serverInstanceNo, times. */
+static int faults(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
+                  const ncp_request_t *req, ncp_buf_t *out, ncp_err_t *err)
+{
+    ncp_kvs_t kvs = {0};
+    if (parse_params(a, req, &kvs, err) < 0)
+        return -1;
+    const char *action = kv_get(&kvs, "action");
+    const char *nos = kv_get(&kvs, "serverInstanceNo");
+    const char *times_s = kv_get(&kvs, "times");
+    int64_t times = 1;
+    if (!action || !nos || !ncp_spec_is_no(nos, strlen(nos)) ||
+        (times_s && (ncp_spec_parse_int(times_s, strlen(times_s), &times) < 0 || times < 1 ||
+                     times > 1000000))) {
+        ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST,
+                       "Expected form fields action, serverInstanceNo and optional times >= 1.");
+        return -1;
+    }
+    int64_t no = act_no(nos);
+    if (strcmp(action, "storageBusy") == 0) {
+        ncp_instance_t in;
+        ncp_server_t s;
+        if (app->so->begin(st, true, err) < 0)
+            return -1;
+        int r = app->so->instance_get(st, no, &in, err);
+        if (r == 1 && in.kind == NCP_KIND_SERVER && !in.deleted)
+            r = app->so->server_get(st, a, in.account_id, no, &s, err);
+        else if (r == 1)
+            r = 0;
+        if (r <= 0) {
+            app->so->rollback(st);
+            if (r == 0)
+                ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST, "No such server.");
+            return -1;
+        }
+        if (ncp_state_check(NCP_TR_STORAGE, s.status, s.op, false, err) < 0 ||
+            ncp_sched_transition_start(app->so, st, &s, NCP_TR_STORAGE, (int)times, NULL,
+                                       ncp_clock_now_ms(), app->step_ms, err) < 0 ||
+            app->so->commit(st, err) < 0) {
+            app->so->rollback(st);
+            return -1;
+        }
+        ncp_sched_kick(app->sched);
+    } else {
+        int op = ncp_drv_op_parse(action);
+        if (op < 0 || !app->drv.ops->fault_set) {
+            ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST, "Unknown fault action.");
+            return -1;
+        }
+        if (app->drv.ops->fault_set(app->drv.d, (ncp_drv_op_t)op, no, (int)times, err) < 0)
+            return -1;
+    }
+    ncp_buf_printf(out, "{\"ok\": true, \"action\": \"%s\", \"serverInstanceNo\": \"%" PRId64
+                        "\", \"times\": %" PRId64 "}",
+                   strcmp(action, "storageBusy") == 0 ? "storageBusy" : action, no, times);
+    return 0;
+}
+
+/* ---- the pipeline ------------------------------------------------------- */
+
+void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
+                  const ncp_request_t *req, ncp_response_t *resp)
+{
+    ncp_err_t err;
+    ncp_err_init(&err);
+    ncp_fmt_t fmt = NCP_FMT_XML;
+    int64_t t0 = ncp_clock_mono_ms();
+    int64_t now = ncp_clock_now_ms();
+    const ncp_action_t *act = NULL;
+    char request_id[37];
+    ncp_rand_uuid(request_id);
+    bool is_get = strcmp(req->method, "GET") == 0, is_post = strcmp(req->method, "POST") == 0;
+
+    const char *path = normalize_path(a, req->raw_uri);
+    route_t r = route(path, &act);
+    if (r == R_HEALTH && (is_get || strcmp(req->method, "HEAD") == 0)) {
+        resp->status = 200;
+        resp->content_type = ncp_env_content_type(NCP_FMT_JSON);
+        ncp_buf_puts(&resp->body, "{\"status\": \"ok\"}");
+        return;
+    }
+    if (r == R_FAULTS && app->admin_token && is_post) {
+        if (!req->h_admin_token || !ncp_ct_streq(req->h_admin_token, app->admin_token)) {
+            ncp_err_set_gw(&err, NCP_E_GW_DENIED, "Invalid or missing x-ncpd-admin-token.");
+            goto fail;
+        }
+        if (faults(app, st, a, req, &resp->body, &err) < 0)
+            goto fail;
+        resp->status = 200;
+        resp->content_type = ncp_env_content_type(NCP_FMT_JSON);
+        return;
+    }
+    if (r != R_ACTION || (!is_get && !is_post)) {
+        ncp_err_set_gw(&err, NCP_E_GW_NOT_FOUND, "Not Found.");
+        goto fail;
+    }
+
+    ncp_ctx_t ctx = {.app = app, .arena = a, .so = app->so, .st = st, .now_ms = now,
+                     .request_id = request_id, .act = act};
+    if (!(act->flags & NCP_A_NOAUTH) &&
+        authenticate(app, st, a, req, now, &ctx.account_id, &err) < 0)
+        goto fail;
+
+    ncp_kvs_t kvs = {0};
+    if (parse_params(a, req, &kvs, &err) < 0)
+        goto fail;
+    fmt = response_format(&kvs);
+    if (ncp_spec_validate(act, &kvs, a, &ctx.args, &err) < 0)
+        goto fail;
+
+    ncp_emit_t em;
+    ncp_emit_init(&em, fmt, &resp->body);
+    ctx.em = &em;
+    bool write = (act->flags & NCP_A_WRITE) != 0;
+    if (app->so->begin(st, write, &err) < 0)
+        goto fail;
+    ncp_handler_fn fn = ncp_act_handler(act->name);
+    if (fn(&ctx, &err) < 0) {
+        app->so->rollback(st);
+        goto fail;
+    }
+    if (resp->body.over) {
+        app->so->rollback(st);
+        ncp_err_internal(&err, "response larger than the cap");
+        goto fail;
+    }
+    if (app->so->commit(st, &err) < 0)
+        goto fail;
+    if (ctx.kick)
+        ncp_sched_kick(app->sched);
+    resp->status = 200;
+    resp->content_type = ncp_env_content_type(fmt);
+    if (app->log_requests)
+        ncp_log_info("request_id=%s action=%s account=%" PRId64 " status=200 ms=%" PRId64,
+                     request_id, act->name, ctx.account_id, ncp_clock_mono_ms() - t0);
+    return;
+
+fail:
+    respond_error(resp, fmt, &err);
+    if (err.code == NCP_E_INTERNAL || app->log_requests)
+        ncp_log(err.code == NCP_E_INTERNAL ? NCP_LOG_ERROR : NCP_LOG_INFO,
+                "request_id=%s action=%s status=%d code=%s ms=%" PRId64 "%s%s", request_id,
+                act ? act->name : "-", resp->status, ncp_err_return_code(err.code),
+                ncp_clock_mono_ms() - t0, err.detail[0] ? " detail=" : "", err.detail);
+}

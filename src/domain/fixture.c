@@ -1,0 +1,56 @@
+/* fixture.c: see fixture.h. Values of 1021003 are the seed's, verbatim. */
+#include "domain/fixture.h"
+
+#define GiB 1073741824LL
+
+static ncp_acg_t seed_acg[] = {
+    {39995, 0, "ncloud-default-acg", "Default AccessControlGroup", true,
+     1523239974000LL /* 2018-04-09T11:12:54+0900 */},
+};
+static ncp_tag_t tags_prod[] = {{"env", "prod"}};
+static ncp_tag_t tags_dev[] = {{"env", "dev"}};
+
+static const ncp_server_t servers[] = {
+    {.no = 1021003, .name = "s1669aa4e78c", .description = "내서버이미지 카피 오류테스트",
+     .cpu = 2, .memory = 4 * GiB, .base_size = 50 * GiB, .platform = "LNX64",
+     .login_key = "juhoon-kim", .public_ip = "106.10.46.237", .private_ip = "10.41.3.81",
+     .image_name = "tensorflow-centos-7.3-64", .image_code = "SPSW0LINUX000066",
+     .product_code = "SPSVRSSD00000003", .status = NCP_ST_RUN, .op = NCP_OP_NULL,
+     .create_ms = 1540192790000LL /* 2018-10-22T16:19:50+0900 */,
+     .uptime_ms = 1542962324000LL /* 2018-11-23T17:38:44+0900 */,
+     .pf_public_ip = "106.10.51.90", .zone_no = 3, .disk_type = "NET", .disk_detail = "SSD",
+     .instance_type = "STAND", .user_data = "", .init_script_no = "",
+     .basic_storage_no = 1021103, .acgs = seed_acg, .n_acgs = 1},
+    {.no = 1021004, .name = "web-01", .description = "web server", .cpu = 2, .memory = 4 * GiB,
+     .base_size = 50 * GiB, .platform = "LNX64", .login_key = "juhoon-kim", .public_ip = "",
+     .private_ip = "10.41.0.12", .image_name = "centos-7.3-64", .image_code = "SPSW0LINUX000046",
+     .product_code = "SPSVRSTAND000004", .status = NCP_ST_RUN, .op = NCP_OP_NULL,
+     .create_ms = 1542962324000LL, .uptime_ms = 1542962324000LL, .pf_public_ip = "106.10.51.90",
+     .zone_no = 2, .disk_type = "NET", .disk_detail = "HDD", .instance_type = "STAND",
+     .user_data = "", .init_script_no = "", .basic_storage_no = 1021104, .acgs = seed_acg,
+     .n_acgs = 1, .tags = tags_prod, .n_tags = 1},
+    {.no = 1021005, .name = "web-02", .description = "web server", .cpu = 2, .memory = 4 * GiB,
+     .base_size = 50 * GiB, .platform = "LNX64", .login_key = "juhoon-kim", .public_ip = "",
+     .private_ip = "10.41.0.13", .image_name = "centos-7.3-64", .image_code = "SPSW0LINUX000046",
+     .product_code = "SPSVRSTAND000004", .status = NCP_ST_NSTOP, .op = NCP_OP_NULL,
+     .create_ms = 1542962324000LL, .uptime_ms = 1542962324000LL, .pf_public_ip = "106.10.51.90",
+     .zone_no = 2, .disk_type = "NET", .disk_detail = "HDD", .instance_type = "STAND",
+     .user_data = "", .init_script_no = "", .basic_storage_no = 1021105, .acgs = seed_acg,
+     .n_acgs = 1, .tags = tags_dev, .n_tags = 1},
+    {.no = 1021006, .name = "db-01", .description = "", .cpu = 2, .memory = 4 * GiB,
+     .base_size = 50 * GiB, .platform = "LNX64", .login_key = "juhoon-kim", .public_ip = "",
+     .private_ip = "10.41.3.82", .image_name = "centos-7.3-64", .image_code = "SPSW0LINUX000046",
+     .product_code = "SPSVRSSD00000003", .status = NCP_ST_NSTOP, .op = NCP_OP_NULL,
+     .create_ms = 1542962324000LL, .uptime_ms = 1542962324000LL, .pf_public_ip = "106.10.51.90",
+     .zone_no = 3, .disk_type = "NET", .disk_detail = "SSD", .instance_type = "STAND",
+     .user_data = "", .init_script_no = "", .basic_storage_no = 1021106, .acgs = seed_acg,
+     .n_acgs = 1},
+};
+
+static const ncp_fixture_t seed = {seed_acg, 1, servers, sizeof(servers) / sizeof(servers[0]),
+                                   1030000};
+
+const ncp_fixture_t *ncp_fixture_seed(void)
+{
+    return &seed;
+}

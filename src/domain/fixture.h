@@ -1,0 +1,19 @@
+/* fixture.h: the seed fixture (DECISIONS D8): the seed's server 1021003 and
+ * a few more running and stopped servers, as data for the store to insert. */
+#ifndef NCP_FIXTURE_H
+#define NCP_FIXTURE_H
+#include <stddef.h>
+
+#include "domain/model.h"
+
+typedef struct ncp_fixture {
+    const ncp_acg_t *acgs;      /* account_id 0 = the bootstrap account */
+    size_t n_acgs;
+    const ncp_server_t *servers;
+    size_t n_servers;
+    int64_t next_no;            /* first free instance number after the fixture */
+} ncp_fixture_t;
+
+const ncp_fixture_t *ncp_fixture_seed(void);
+
+#endif

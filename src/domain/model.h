@@ -1,0 +1,118 @@
+/* model.h: the resources ncpd manages, as plain structs.
+ *
+ * Strings are borrowed: they live in the arena of the request (or of the
+ * scheduler pass) that loaded the row. Numbers that clients see as strings
+ * (instance numbers, zone numbers) are int64 here and rendered as text. */
+#ifndef NCP_MODEL_H
+#define NCP_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum ncp_status {
+    NCP_ST_INIT,
+    NCP_ST_CREAT,
+    NCP_ST_RUN,
+    NCP_ST_NSTOP,
+    NCP_ST_FSTOP,
+    NCP_ST_TERMT,
+    NCP_ST__N
+} ncp_status_t;
+
+typedef enum ncp_op {
+    NCP_OP_NULL,
+    NCP_OP_CREAT,
+    NCP_OP_START,
+    NCP_OP_SHTDN,
+    NCP_OP_RESTA,
+    NCP_OP_TERMT,
+    NCP_OP_CHNG,
+    NCP_OP_SETUP,
+    NCP_OP__N
+} ncp_op_t;
+
+/* What kind of thing an instance number names (numbers are unique across kinds). */
+typedef enum ncp_kind {
+    NCP_KIND_NONE = 0,
+    NCP_KIND_SERVER = 1,
+    NCP_KIND_STORAGE = 2,
+    NCP_KIND_PUBLIC_IP = 3,
+    NCP_KIND_ACG = 4,
+} ncp_kind_t;
+
+typedef struct ncp_instance {
+    int64_t no;
+    ncp_kind_t kind;
+    int64_t account_id;
+    bool deleted;   /* terminated / returned: the number stays taken */
+} ncp_instance_t;
+
+typedef struct ncp_acg {
+    int64_t no;
+    int64_t account_id;
+    const char *name, *description;
+    bool is_default;
+    int64_t create_ms;
+} ncp_acg_t;
+
+typedef struct ncp_tag {
+    const char *key, *value;
+} ncp_tag_t;
+
+typedef struct ncp_partition {
+    const char *mount_point, *size;
+} ncp_partition_t;
+
+typedef struct ncp_server {
+    int64_t no, account_id;
+    const char *name, *description;
+    int cpu;
+    int64_t memory, base_size;
+    const char *platform;        /* platformType code, e.g. LNX64 */
+    const char *login_key;
+    bool fee_monitoring;
+    const char *public_ip, *private_ip;
+    const char *image_name, *image_code, *product_code;
+    ncp_status_t status;
+    ncp_op_t op;
+    int64_t create_ms, uptime_ms;
+    bool protect;
+    const char *pf_public_ip;
+    int pf_ext_port, pf_int_port; /* 0: no port-forwarding rule */
+    int64_t zone_no;
+    const char *disk_type, *disk_detail, *instance_type;
+    const char *user_data, *init_script_no;
+    int64_t basic_storage_no;
+    ncp_acg_t *acgs;
+    size_t n_acgs;
+    ncp_tag_t *tags;
+    size_t n_tags;
+    ncp_partition_t *parts;
+    size_t n_parts;
+} ncp_server_t;
+
+/* Kinds of timed transitions (DECISIONS D5). */
+typedef enum ncp_tr_kind {
+    NCP_TR_NONE,
+    NCP_TR_CREATE,
+    NCP_TR_STOP,
+    NCP_TR_START,
+    NCP_TR_REBOOT,
+    NCP_TR_TERMINATE,
+    NCP_TR_CHANGE_SPEC,
+    NCP_TR_STORAGE, /* storage work on the server (op SETUP), fault switch until block storage */
+    NCP_TR__N
+} ncp_tr_kind_t;
+
+/* A pending transition: one row per server, survives restarts. */
+typedef struct ncp_trans {
+    int64_t server_no;
+    int64_t account_id;
+    ncp_tr_kind_t kind;
+    int step;        /* index of the next step to apply */
+    int remaining;   /* NCP_TR_STORAGE: steps left */
+    int64_t due_ms;  /* wall-clock time the next step is due */
+    const char *arg; /* kind-specific (change spec: product code) */
+} ncp_trans_t;
+
+#endif

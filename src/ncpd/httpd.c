@@ -1,0 +1,277 @@
+/* httpd.c: libmicrohttpd in epoll mode with a thread pool.
+ *
+ * Each request gets a small record from the URI-log callback holding the
+ * raw request-target (needed verbatim for signatures). The body is
+ * accumulated up to max_body; the response is queued on the final call of
+ * the access handler, after the body is consumed (queuing on the first
+ * call makes MHD close keep-alive connections, see STYLE.md §5). Each
+ * worker thread has its own store connection and arena. */
+#include "ncpd/httpd.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "render/envelope.h"
+#include "util/log.h"
+
+struct ncpd_httpd {
+    struct MHD_Daemon *d;
+    const ncp_app_t *app;
+    const ncpd_conf_t *c;
+    atomic_int inflight;
+    pthread_mutex_t mu;
+    ncp_store_t **stores; /* one per worker thread, closed at stop */
+    ncp_arena_t **arenas;
+    size_t n_stores, cap_stores;
+    int port;
+};
+
+typedef struct req {
+    char *uri;
+    ncp_buf_t body;
+    bool started, too_large;
+} req_t;
+
+static _Thread_local ncp_store_t *tl_store;
+static _Thread_local ncp_arena_t *tl_arena;
+
+static ncp_store_t *thread_store(ncpd_httpd_t *h, ncp_err_t *err)
+{
+    if (tl_store)
+        return tl_store;
+    tl_store = h->app->so->open(h->c->db, err);
+    if (!tl_store)
+        return NULL;
+    tl_arena = ncp_arena_new(64 * 1024);
+    pthread_mutex_lock(&h->mu);
+    if (h->n_stores == h->cap_stores) {
+        h->cap_stores = h->cap_stores ? h->cap_stores * 2 : 8;
+        h->stores = realloc(h->stores, h->cap_stores * sizeof(*h->stores));
+        h->arenas = realloc(h->arenas, h->cap_stores * sizeof(*h->arenas));
+        if (!h->stores || !h->arenas)
+            abort();
+    }
+    h->stores[h->n_stores] = tl_store;
+    h->arenas[h->n_stores++] = tl_arena;
+    pthread_mutex_unlock(&h->mu);
+    return tl_store;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)c;
+    ncpd_httpd_t *h = cls;
+    req_t *r = calloc(1, sizeof(*r));
+    if (!r)
+        abort();
+    r->uri = strdup(uri ? uri : "/");
+    if (!r->uri)
+        abort();
+    ncp_buf_init(&r->body, h->c->max_body);
+    atomic_fetch_add(&h->inflight, 1);
+    return r;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    (void)c;
+    (void)toe;
+    ncpd_httpd_t *h = cls;
+    req_t *r = *con_cls;
+    if (!r)
+        return;
+    free(r->uri);
+    ncp_buf_release(&r->body);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&h->inflight, 1);
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype,
+                                ncp_buf_t *b)
+{
+    size_t len;
+    char *data = ncp_buf_take(b, &len);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_gw(struct MHD_Connection *c, ncp_err_code_t code, const char *details)
+{
+    ncp_err_t err;
+    ncp_err_init(&err);
+    ncp_err_set_gw(&err, code, "%s", details);
+    ncp_buf_t b;
+    ncp_buf_init(&b, 0);
+    int status = ncp_env_error(&b, NCP_FMT_JSON, &err);
+    enum MHD_Result r = send_buf(c, status, ncp_env_content_type(NCP_FMT_JSON), &b);
+    ncp_buf_release(&b);
+    return r;
+}
+
+static bool is_form(const char *ct)
+{
+    if (!ct || !*ct)
+        return true;
+    while (*ct == ' ')
+        ct++;
+    static const char form[] = "application/x-www-form-urlencoded";
+    size_t n = sizeof(form) - 1;
+    return strncasecmp(ct, form, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    (void)url;
+    (void)version;
+    ncpd_httpd_t *h = cls;
+    req_t *r = *con_cls;
+    if (!r)
+        return MHD_NO;
+    if (!r->started) {
+        r->started = true;
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > h->c->max_body) {
+            r->too_large = true;
+            return send_gw(c, NCP_E_GW_TOO_LARGE, "The request body is larger than the limit.");
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->too_large && ncp_buf_append(&r->body, upload_data, *upload_data_size) < 0)
+            r->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->too_large)
+        return send_gw(c, NCP_E_GW_TOO_LARGE, "The request body is larger than the limit.");
+
+    ncp_err_t err;
+    ncp_err_init(&err);
+    ncp_store_t *st = thread_store(h, &err);
+    if (!st) {
+        ncp_log_error("cannot open the store: %s", err.detail);
+        return send_gw(c, NCP_E_GW_UNAVAILABLE, "The store is unavailable.");
+    }
+    ncp_arena_reset(tl_arena);
+    ncp_request_t req = {
+        .method = method,
+        .raw_uri = r->uri,
+        .body = r->body.data,
+        .body_len = r->body.len,
+        .body_is_form =
+            is_form(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")),
+        .h_timestamp = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-ncp-apigw-timestamp"),
+        .h_access_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-ncp-iam-access-key"),
+        .h_sig_v2 = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-ncp-apigw-signature-v2"),
+        .h_sig_v1 = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-ncp-apigw-signature-v1"),
+        .h_admin_token = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "x-ncpd-admin-token"),
+    };
+    ncp_response_t resp = {0};
+    ncp_buf_init(&resp.body, 64 * 1024 * 1024);
+    ncp_dispatch(h->app, st, tl_arena, &req, &resp);
+    enum MHD_Result ret = send_buf(c, resp.status, resp.content_type, &resp.body);
+    ncp_buf_release(&resp.body);
+    return ret;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char line[512];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    size_t n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    ncp_log_debug("mhd: %s", line);
+}
+
+ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_err_t *err)
+{
+    ncpd_httpd_t *h = calloc(1, sizeof(*h));
+    if (!h)
+        abort();
+    h->app = app;
+    h->c = c;
+    pthread_mutex_init(&h->mu, NULL);
+
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
+    struct addrinfo *ai = NULL;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", c->port);
+    if (getaddrinfo(c->host, port, &hints, &ai) != 0 || !ai) {
+        ncp_err_internal(err, "cannot parse listen address %s:%d (use a numeric IP)", c->host,
+                         c->port);
+        free(h);
+        return NULL;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    h->d = MHD_start_daemon(
+        flags, (uint16_t)c->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)c->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_done, h, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (!h->d) {
+        ncp_err_internal(err, "cannot listen on %s:%d", c->host, c->port);
+        pthread_mutex_destroy(&h->mu);
+        free(h);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = info ? info->port : c->port;
+    return h;
+}
+
+int ncpd_httpd_port(const ncpd_httpd_t *h)
+{
+    return h->port;
+}
+
+void ncpd_httpd_stop(ncpd_httpd_t *h)
+{
+    if (!h)
+        return;
+    MHD_quiesce_daemon(h->d);
+    /* let requests that are being processed finish (at most 10 s) */
+    for (int i = 0; i < 1000 && atomic_load(&h->inflight) > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    MHD_stop_daemon(h->d);
+    for (size_t i = 0; i < h->n_stores; i++) {
+        h->app->so->close(h->stores[i]);
+        ncp_arena_free(h->arenas[i]);
+    }
+    free(h->stores);
+    free(h->arenas);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+}

@@ -1,0 +1,241 @@
+/* sched.c: see sched.h. */
+#include "sched/sched.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/catalog.h"
+#include "domain/state.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+struct ncp_sched {
+    const ncp_store_ops_t *so;
+    ncp_store_t *st;
+    int64_t step_ms;
+    pthread_t thread;
+    bool running, stopping, kicked;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    ncp_arena_t *arena;
+};
+
+int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
+                               ncp_tr_kind_t kind, int remaining, const char *arg,
+                               int64_t now_ms, int64_t step_ms, ncp_err_t *err)
+{
+    const ncp_path_t *p = ncp_state_path(kind);
+    if (!p) {
+        ncp_err_internal(err, "no path for transition %d", (int)kind);
+        return -1;
+    }
+    if (!(p->first.flags & NCP_STEP_KEEP_STATUS))
+        s->status = p->first.status;
+    s->op = p->first.op;
+    if (so->server_set_state(st, s->no, s->status, s->op, 0, err) < 0)
+        return -1;
+    ncp_trans_t t = {.server_no = s->no,
+                     .account_id = s->account_id,
+                     .kind = kind,
+                     .step = 0,
+                     .remaining = remaining,
+                     .due_ms = now_ms + step_ms,
+                     .arg = arg};
+    return so->trans_put(st, &t, err);
+}
+
+/* Applies the next step of t. */
+static int apply(ncp_sched_t *sc, ncp_trans_t *t, int64_t now, ncp_err_t *err)
+{
+    const ncp_store_ops_t *so = sc->so;
+    ncp_server_t s;
+    int r = so->server_get(sc->st, sc->arena, t->account_id, t->server_no, &s, err);
+    if (r < 0)
+        return -1;
+    if (r == 0) /* the server is gone: nothing left to do */
+        return so->trans_delete(sc->st, t->server_no, err);
+    const ncp_path_t *p = ncp_state_path(t->kind);
+    if (!p) {
+        ncp_log_error("sched: server=%lld has unknown transition kind %d; clearing it",
+                      (long long)t->server_no, (int)t->kind);
+        if (so->server_set_state(sc->st, s.no, s.status, NCP_OP_NULL, 0, err) < 0)
+            return -1;
+        return so->trans_delete(sc->st, t->server_no, err);
+    }
+    if (t->kind == NCP_TR_STORAGE && --t->remaining > 0) {
+        t->due_ms = now + sc->step_ms;
+        return so->trans_put(sc->st, t, err);
+    }
+    const ncp_step_t *step = &p->steps[t->step < p->nsteps ? t->step : p->nsteps - 1];
+    if (step->flags & NCP_STEP_GONE) {
+        ncp_instance_t in = {s.no, NCP_KIND_SERVER, s.account_id, true};
+        ncp_instance_t disk = {s.basic_storage_no, NCP_KIND_STORAGE, s.account_id, true};
+        if (so->server_delete(sc->st, s.no, err) < 0 || so->instance_put(sc->st, &in, err) < 0 ||
+            (s.basic_storage_no && so->instance_put(sc->st, &disk, err) < 0))
+            return -1;
+        return so->trans_delete(sc->st, t->server_no, err);
+    }
+    ncp_status_t st = (step->flags & NCP_STEP_KEEP_STATUS) ? s.status : step->status;
+    if (step->flags & NCP_STEP_APPLY_SPEC) {
+        const ncp_product_t *pr = t->arg ? ncp_catalog_product(t->arg) : NULL;
+        if (pr) {
+            s.product_code = pr->code;
+            s.cpu = pr->cpu;
+            s.memory = pr->memory;
+            s.disk_detail = pr->disk_detail;
+            s.instance_type = pr->product_type;
+            if (so->server_put(sc->st, &s, err) < 0)
+                return -1;
+        }
+    }
+    if (so->server_set_state(sc->st, s.no, st, step->op,
+                             (step->flags & NCP_STEP_UPTIME) ? now : 0, err) < 0)
+        return -1;
+    t->step++;
+    if (t->step >= p->nsteps || t->kind == NCP_TR_STORAGE)
+        return so->trans_delete(sc->st, t->server_no, err);
+    t->due_ms = now + sc->step_ms;
+    return so->trans_put(sc->st, t, err);
+}
+
+int ncp_sched_run_due(ncp_sched_t *sc, int64_t now, ncp_err_t *err)
+{
+    enum { BATCH = 128 };
+    ncp_trans_t due[BATCH];
+    size_t n = 0;
+    int applied = 0;
+    ncp_arena_reset(sc->arena);
+    if (sc->so->begin(sc->st, true, err) < 0)
+        return -1;
+    if (sc->so->trans_due(sc->st, sc->arena, now, BATCH, due, &n, err) < 0)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        if (apply(sc, &due[i], now, err) < 0)
+            goto fail;
+        applied++;
+    }
+    if (sc->so->commit(sc->st, err) < 0)
+        return -1;
+    return applied;
+fail:
+    sc->so->rollback(sc->st);
+    return -1;
+}
+
+static void *loop(void *arg)
+{
+    ncp_sched_t *sc = arg;
+    pthread_mutex_lock(&sc->mu);
+    while (!sc->stopping) {
+        sc->kicked = false;
+        pthread_mutex_unlock(&sc->mu);
+
+        ncp_err_t err;
+        ncp_err_init(&err);
+        int64_t now = ncp_clock_now_ms();
+        int n = ncp_sched_run_due(sc, now, &err);
+        int64_t wait_ms = 1000;
+        if (n < 0) {
+            ncp_log_error("sched: pass failed: %s", err.detail[0] ? err.detail : err.msg);
+            wait_ms = 100;
+        } else if (n > 0) {
+            wait_ms = 0; /* more may be due */
+        } else {
+            int64_t next = 0;
+            ncp_err_init(&err);
+            if (sc->so->trans_next_due(sc->st, &next, &err) == 1) {
+                wait_ms = next - ncp_clock_now_ms();
+                if (wait_ms > 1000)
+                    wait_ms = 1000;
+            }
+        }
+
+        pthread_mutex_lock(&sc->mu);
+        if (wait_ms <= 0 || sc->kicked || sc->stopping)
+            continue;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += wait_ms / 1000;
+        ts.tv_nsec += (wait_ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        while (!sc->kicked && !sc->stopping) {
+            if (pthread_cond_timedwait(&sc->cv, &sc->mu, &ts) == ETIMEDOUT)
+                break;
+        }
+    }
+    pthread_mutex_unlock(&sc->mu);
+    return NULL;
+}
+
+ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
+                           ncp_err_t *err)
+{
+    ncp_sched_t *sc = calloc(1, sizeof(*sc));
+    if (!sc)
+        abort();
+    sc->so = so;
+    sc->step_ms = step_ms;
+    sc->st = so->open(db_path, err);
+    if (!sc->st) {
+        free(sc);
+        return NULL;
+    }
+    sc->arena = ncp_arena_new(64 * 1024);
+    pthread_mutex_init(&sc->mu, NULL);
+    pthread_cond_init(&sc->cv, NULL);
+    if (so->begin(sc->st, true, err) < 0 ||
+        so->trans_clamp(sc->st, ncp_clock_now_ms() + step_ms, err) < 0 ||
+        so->commit(sc->st, err) < 0) {
+        so->rollback(sc->st);
+        ncp_sched_free(sc);
+        return NULL;
+    }
+    return sc;
+}
+
+int ncp_sched_start(ncp_sched_t *sc)
+{
+    if (pthread_create(&sc->thread, NULL, loop, sc) != 0)
+        return -1;
+    sc->running = true;
+    return 0;
+}
+
+void ncp_sched_kick(ncp_sched_t *sc)
+{
+    if (!sc)
+        return;
+    pthread_mutex_lock(&sc->mu);
+    sc->kicked = true;
+    pthread_cond_signal(&sc->cv);
+    pthread_mutex_unlock(&sc->mu);
+}
+
+void ncp_sched_free(ncp_sched_t *sc)
+{
+    if (!sc)
+        return;
+    if (sc->running) {
+        pthread_mutex_lock(&sc->mu);
+        sc->stopping = true;
+        pthread_cond_signal(&sc->cv);
+        pthread_mutex_unlock(&sc->mu);
+        pthread_join(sc->thread, NULL);
+    }
+    sc->so->close(sc->st);
+    ncp_arena_free(sc->arena);
+    pthread_mutex_destroy(&sc->mu);
+    pthread_cond_destroy(&sc->cv);
+    free(sc);
+}
+
+int64_t ncp_sched_step_ms(const ncp_sched_t *sc)
+{
+    return sc->step_ms;
+}

@@ -1,0 +1,112 @@
+/* store.h: the persistence vtable (sqlite3_vfs style: versioned, named).
+ *
+ * A ncp_store_t is one connection, used by one thread at a time; every
+ * thread that needs the store opens its own. Writes happen between
+ * begin(write=true) and commit(); an answered mutation has been committed
+ * (and, in the durable configuration, fsynced) before the answer leaves.
+ *
+ * Return convention: 0/-1, or 1/0/-1 for look-ups where absence is normal.
+ * Strings in results live in the caller's arena. Backends: store_sqlite.c
+ * (default, WAL). PostgreSQL arrives later behind the same ops. */
+#ifndef NCP_STORE_H
+#define NCP_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain/model.h"
+#include "util/arena.h"
+#include "util/err.h"
+
+#define NCP_STORE_ABI 1
+
+typedef struct ncp_store ncp_store_t;
+
+typedef struct ncp_key {
+    const char *access_key;
+    int64_t account_id;
+    const char *account_name;
+    bool disabled;
+    const uint8_t *secret_sealed;
+    size_t secret_sealed_len;
+    int64_t create_ms;
+} ncp_key_t;
+
+typedef struct ncp_server_filter {
+    int64_t account_id;
+    const int64_t *nos;          /* only these numbers (NULL: all) */
+    size_t n_nos;
+    const char *name_substr;     /* case-insensitive substring of the name */
+    const char *ip;              /* exact private or public IP */
+    int status;                  /* ncp_status_t, or -1 for any */
+    int64_t region_no, zone_no;  /* 0 = any */
+    const char *disk_type, *disk_detail;
+    const char *const *types;    /* serverInstanceType codes */
+    size_t n_types;
+    const char *const *tag_keys;
+    size_t n_tag_keys;
+    const char *const *tag_values;
+    size_t n_tag_values;
+    bool sort_by_name, descending;
+    int64_t offset, limit;       /* limit 0 = all */
+} ncp_server_filter_t;
+
+typedef int (*ncp_server_cb)(void *ctx, const ncp_server_t *s);
+typedef int (*ncp_key_cb)(void *ctx, const ncp_key_t *k);
+
+typedef struct ncp_store_ops {
+    int abi;
+    const char *name;
+    ncp_store_t *(*open)(const char *path, ncp_err_t *err);
+    void (*close)(ncp_store_t *st);
+
+    int (*begin)(ncp_store_t *st, bool write, ncp_err_t *err);
+    int (*commit)(ncp_store_t *st, ncp_err_t *err);
+    void (*rollback)(ncp_store_t *st);
+
+    int (*meta_get)(ncp_store_t *st, const char *key, ncp_arena_t *a, const char **val_out,
+                    ncp_err_t *err);
+    int (*meta_set)(ncp_store_t *st, const char *key, const char *val, ncp_err_t *err);
+
+    int (*account_add)(ncp_store_t *st, const char *name, int64_t now_ms, int64_t *id_out,
+                       ncp_err_t *err);
+    int (*account_count)(ncp_store_t *st, int64_t *n_out, ncp_err_t *err);
+    int (*key_add)(ncp_store_t *st, const ncp_key_t *k, ncp_err_t *err);
+    int (*key_get)(ncp_store_t *st, const char *access_key, ncp_arena_t *a, ncp_key_t *out,
+                   ncp_err_t *err);
+    int (*key_list)(ncp_store_t *st, ncp_arena_t *a, ncp_key_cb cb, void *ctx, ncp_err_t *err);
+    int (*key_set_disabled)(ncp_store_t *st, const char *access_key, bool disabled,
+                            ncp_err_t *err);
+
+    int (*instance_next_no)(ncp_store_t *st, int64_t *no_out, ncp_err_t *err);
+    int (*instance_seq_at_least)(ncp_store_t *st, int64_t next, ncp_err_t *err);
+    int (*instance_get)(ncp_store_t *st, int64_t no, ncp_instance_t *out, ncp_err_t *err);
+    int (*instance_put)(ncp_store_t *st, const ncp_instance_t *in, ncp_err_t *err);
+
+    int (*acg_put)(ncp_store_t *st, const ncp_acg_t *acg, ncp_err_t *err);
+
+    int (*server_get)(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
+                      ncp_server_t *out, ncp_err_t *err);
+    int (*server_put)(ncp_store_t *st, const ncp_server_t *s, ncp_err_t *err);
+    int (*server_set_state)(ncp_store_t *st, int64_t no, ncp_status_t status, ncp_op_t op,
+                            int64_t uptime_ms, ncp_err_t *err); /* uptime 0: unchanged */
+    int (*server_delete)(ncp_store_t *st, int64_t no, ncp_err_t *err);
+    int (*server_list)(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filter_t *f,
+                       int64_t *total_out, ncp_server_cb cb, void *ctx, ncp_err_t *err);
+
+    int (*trans_put)(ncp_store_t *st, const ncp_trans_t *t, ncp_err_t *err);
+    int (*trans_get)(ncp_store_t *st, ncp_arena_t *a, int64_t server_no, ncp_trans_t *out,
+                     ncp_err_t *err);
+    int (*trans_delete)(ncp_store_t *st, int64_t server_no, ncp_err_t *err);
+    int (*trans_due)(ncp_store_t *st, ncp_arena_t *a, int64_t now_ms, size_t max,
+                     ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
+    int (*trans_next_due)(ncp_store_t *st, int64_t *due_out, ncp_err_t *err);
+    int (*trans_clamp)(ncp_store_t *st, int64_t max_due_ms, ncp_err_t *err);
+} ncp_store_ops_t;
+
+extern const ncp_store_ops_t ncp_store_sqlite_ops;
+
+/* Backend by name ("sqlite"), or NULL. */
+const ncp_store_ops_t *ncp_store_backend(const char *name);
+
+#endif

@@ -1,0 +1,146 @@
+"""Concurrent clients: racing stops, all-or-nothing under contention, parallel reads."""
+
+import json
+import threading
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+from ncpd_harness import MSG, NcpdTestCase, go_sdk_slice, no_list
+
+
+def run_parallel(n, fn):
+    """Run fn(i) in n threads released together by a barrier; return results in order."""
+    barrier = threading.Barrier(n)
+
+    def task(i):
+        barrier.wait(timeout=10)
+        return fn(i)
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(task, range(n)))
+
+
+def code_of(resp):
+    """returnCode of a JSON API answer (success or responseError)."""
+    if resp.status < 300:
+        return go_sdk_slice(resp.body)["returnCode"]
+    body = json.loads(resp.body)
+    return body["responseError"]["returnCode"] if "responseError" in body else repr(body)
+
+
+class ConcurrencyTest(NcpdTestCase):
+
+    def setUp(self):
+        self.d = self.new_daemon(sim_step_ms=30000)
+        self.c = self.d.client()
+
+    def tearDown(self):
+        self.assertTrue(self.d.alive(), "daemon died; log:\n" + self.d.log_tail())
+
+    def test_16_concurrent_stops_exactly_one_wins(self):
+        n = 16
+        results = run_parallel(n, lambda i: self.d.client().call(
+            "stopServerInstances", no_list(["1021003"]), method="POST", fmt="json"))
+        codes = sorted(code_of(r) for r in results)
+        self.assertEqual(codes.count("0"), 1, codes)
+        self.assertEqual(codes.count("25041"), n - 1, codes)
+        for r in results:
+            if r.status == 200:
+                self.assert_success(r, "json", "stopServerInstances")
+            else:
+                self.assert_api_error(r, "json", 25041, MSG["25041"])
+        self.assert_state(self.c, "1021003", "RUN", "SHTDN")
+
+    def test_concurrent_starts_exactly_one_wins_xml(self):
+        n = 12
+        results = run_parallel(n, lambda i: self.d.client().call(
+            "startServerInstances", no_list(["1021005"])))
+        ok = [r for r in results if r.status == 200]
+        self.assertEqual(len(ok), 1, results)
+        self.assert_success(ok[0], "xml", "startServerInstances")
+        for r in results:
+            if r.status != 200:
+                self.assert_api_error(r, "xml", 25041, MSG["25041"])
+        self.assert_state(self.c, "1021005", "NSTOP", "START")
+
+    def test_overlapping_multi_stops_are_all_or_nothing(self):
+        lists = [["1021003", "1021004"], ["1021004", "1021003"]] * 4
+        results = run_parallel(len(lists), lambda i: self.d.client().call(
+            "stopServerInstances", no_list(lists[i]), method="POST", fmt="json"))
+        codes = [code_of(r) for r in results]
+        self.assertEqual(codes.count("0"), 1, codes)
+        self.assertEqual(codes.count("25041"), len(lists) - 1, codes)
+        winner = results[codes.index("0")]
+        inner = go_sdk_slice(winner.body)
+        self.assertEqual(inner["totalRows"], 2)
+        self.assertEqual(self.c.states(), {"1021003": ("RUN", "SHTDN"),
+                                           "1021004": ("RUN", "SHTDN"),
+                                           "1021005": ("NSTOP", "NULL"),
+                                           "1021006": ("NSTOP", "NULL")})
+
+    def test_disjoint_concurrent_actions_all_succeed(self):
+        jobs = [("stopServerInstances", "1021003"), ("stopServerInstances", "1021004"),
+                ("startServerInstances", "1021005"), ("startServerInstances", "1021006")]
+        results = run_parallel(len(jobs), lambda i: self.d.client().call(
+            jobs[i][0], no_list([jobs[i][1]]), method="POST", fmt="json"))
+        for (action, _), r in zip(jobs, results):
+            self.assert_success(r, "json", action)
+        self.assertEqual(self.c.states(), {"1021003": ("RUN", "SHTDN"),
+                                           "1021004": ("RUN", "SHTDN"),
+                                           "1021005": ("NSTOP", "START"),
+                                           "1021006": ("NSTOP", "START")})
+
+    def test_many_parallel_readers(self):
+        threads, per_thread = 32, 15
+
+        def reader(i):
+            c = self.d.client()
+            out = []
+            for k in range(per_thread):
+                fmt = "json" if (i + k) % 2 else "xml"
+                method = "POST" if k % 3 == 0 else "GET"
+                r = c.call("getServerInstanceList", method=method, fmt=fmt)
+                obj = self.assert_success(r, fmt, "getServerInstanceList")
+                out.append(int(obj["totalRows"]))
+            return out
+
+        results = run_parallel(threads, reader)
+        flat = [x for rs in results for x in rs]
+        self.assertEqual(len(flat), threads * per_thread)
+        self.assertEqual(set(flat), {4})
+
+    def test_readers_during_writes_see_consistent_states(self):
+        """While stops/starts race, every read shows only valid (status, operation) pairs."""
+        valid = {("RUN", "NULL"), ("RUN", "SHTDN"), ("NSTOP", "NULL"), ("NSTOP", "START")}
+        stop = threading.Event()
+        seen_bad = []
+
+        def reader():
+            c = self.d.client()
+            while not stop.is_set():
+                try:
+                    for no, st in c.states().items():
+                        if st not in valid:
+                            seen_bad.append((no, st))
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    seen_bad.append(("read failed", repr(exc)))
+                    return
+
+        readers = [threading.Thread(target=reader) for _ in range(4)]
+        for t in readers:
+            t.start()
+        try:
+            jobs = [("stopServerInstances", "1021003"), ("startServerInstances", "1021005")] * 6
+            results = run_parallel(len(jobs), lambda i: self.d.client().call(
+                jobs[i][0], no_list([jobs[i][1]]), fmt="json"))
+        finally:
+            stop.set()
+            for t in readers:
+                t.join(timeout=20)
+        codes = [code_of(r) for r in results]
+        self.assertEqual(codes.count("0"), 2, codes)
+        self.assertEqual(seen_bad, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
