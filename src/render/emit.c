@@ -12,6 +12,10 @@ static const char spaces[] = "                                                  
 
 static void indent(ncp_emit_t *e, int depth)
 {
+    /* XML bare lists have no wrapper element: they do not indent */
+    for (int i = 0; i < depth && i < e->depth; i++)
+        if (e->st[i].bare && e->fmt == NCP_FMT_XML)
+            depth--;
     int n = depth * 2;
     if (n > (int)sizeof(spaces) - 1)
         n = (int)sizeof(spaces) - 1;
@@ -112,7 +116,7 @@ static const char *member(ncp_emit_t *e, const char *name)
         else if (f->item)
             el = f->item;
         ncp_buf_putc(e->out, '\n');
-        indent(e, f->bare ? e->depth - 1 : e->depth);
+        indent(e, e->depth);
     }
     f->count++;
     return el;

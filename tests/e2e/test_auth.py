@@ -14,8 +14,10 @@ class SignatureHelperTest(unittest.TestCase):
     """The harness signs like protocol.md 8.2's worked examples (no daemon needed)."""
 
     def test_worked_examples(self):
-        a, s, ts = "EXAMPLEACCESSKEY0001", "EXAMPLESECRETKEY0000000000000000000000000", "1700000000000"
-        self.assertEqual(signature(s, "POST", "/server/v2/stopServerInstances?responseFormatType=json",
+        a, s, ts = ("EXAMPLEACCESSKEY0001", "EXAMPLESECRETKEY0000000000000000000000000",
+                    "1700000000000")
+        self.assertEqual(signature(s, "POST",
+                                   "/server/v2/stopServerInstances?responseFormatType=json",
                                    ts, a), "JMgG2Dtklp847nyAIxyHo57m+znpuqSxK2gAkAPEcII=")
         self.assertEqual(signature(s, "POST", "/server/v2/stopServerInstances", ts, a),
                          "6T8bpwc5H+qMVyOv3Xj7f+lGnEoAX09r1m77j6Fy6FE=")

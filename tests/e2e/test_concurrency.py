@@ -5,7 +5,7 @@ import threading
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 
-from ncpd_harness import MSG, NcpdTestCase, go_sdk_slice, no_list
+from ncpd_harness import MSG, NcpdTestCase, lenient_inner, no_list
 
 
 def run_parallel(n, fn):
@@ -23,7 +23,7 @@ def run_parallel(n, fn):
 def code_of(resp):
     """returnCode of a JSON API answer (success or responseError)."""
     if resp.status < 300:
-        return go_sdk_slice(resp.body)["returnCode"]
+        return lenient_inner(resp.body)["returnCode"]
     body = json.loads(resp.body)
     return body["responseError"]["returnCode"] if "responseError" in body else repr(body)
 
@@ -71,7 +71,7 @@ class ConcurrencyTest(NcpdTestCase):
         self.assertEqual(codes.count("0"), 1, codes)
         self.assertEqual(codes.count("25041"), len(lists) - 1, codes)
         winner = results[codes.index("0")]
-        inner = go_sdk_slice(winner.body)
+        inner = lenient_inner(winner.body)
         self.assertEqual(inner["totalRows"], 2)
         self.assertEqual(self.c.states(), {"1021003": ("RUN", "SHTDN"),
                                            "1021004": ("RUN", "SHTDN"),
