@@ -111,16 +111,23 @@ static int parse_params(ncp_arena_t *a, const ncp_request_t *req, ncp_kvs_t *kvs
     return 0;
 }
 
-static ncp_fmt_t response_format(const ncp_kvs_t *kvs)
+/* responseFormatType: json or xml in any case; other text means XML
+ * (protocol.md §2.3), but a NUL byte is garbage and refused (910). */
+static int response_format(const ncp_kvs_t *kvs, ncp_fmt_t *fmt, ncp_err_t *err)
 {
-    ncp_fmt_t fmt = NCP_FMT_XML;
+    *fmt = NCP_FMT_XML;
     for (size_t i = 0; i < kvs->n; i++) {
         const ncp_kv_t *kv = &kvs->v[i];
-        if (kv->name_len == 18 && memcmp(kv->name, "responseFormatType", 18) == 0)
-            fmt = (kv->val_len == 4 && strncasecmp(kv->val, "json", 4) == 0) ? NCP_FMT_JSON
-                                                                             : NCP_FMT_XML;
+        if (kv->name_len != 18 || memcmp(kv->name, "responseFormatType", 18) != 0)
+            continue;
+        if (memchr(kv->val, '\0', kv->val_len)) {
+            ncp_err_set(err, NCP_E_INVALID_PARAM, "responseFormatType");
+            return -1;
+        }
+        *fmt = (kv->val_len == 4 && strncasecmp(kv->val, "json", 4) == 0) ? NCP_FMT_JSON
+                                                                          : NCP_FMT_XML;
     }
-    return fmt;
+    return 0;
 }
 
 /* Authenticates the request; fills the account on success. Gateway 401. */
@@ -298,8 +305,8 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     ncp_kvs_t kvs = {0};
     if (parse_params(a, req, &kvs, &err) < 0)
         goto fail;
-    fmt = response_format(&kvs);
-    if (ncp_spec_validate(act, &kvs, a, &ctx.args, &err) < 0)
+    if (response_format(&kvs, &fmt, &err) < 0 ||
+        ncp_spec_validate(act, &kvs, a, &ctx.args, &err) < 0)
         goto fail;
 
     ncp_emit_t em;

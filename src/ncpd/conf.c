@@ -76,7 +76,7 @@ static int set(ncpd_conf_t *c, const char *key, const char *v)
         return 0;
     }
     if (strcmp(key, "max-body") == 0) {
-        if (parse_u64(v, 1ULL << 30, &x) < 0 || x < 1024)
+        if (parse_u64(v, 1ULL << 30, &x) < 0 || x < 64)
             return -1;
         c->max_body = (size_t)x;
         return 0;

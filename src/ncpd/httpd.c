@@ -39,6 +39,7 @@ typedef struct req {
     char *uri;
     ncp_buf_t body;
     bool started, too_large;
+    bool processing; /* answered by dispatch, response not yet sent */
 } req_t;
 
 static _Thread_local ncp_store_t *tl_store;
@@ -77,7 +78,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     if (!r->uri)
         abort();
     ncp_buf_init(&r->body, h->c->max_body);
-    atomic_fetch_add(&h->inflight, 1);
     return r;
 }
 
@@ -90,11 +90,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
     req_t *r = *con_cls;
     if (!r)
         return;
+    if (r->processing)
+        atomic_fetch_sub(&h->inflight, 1);
     free(r->uri);
     ncp_buf_release(&r->body);
     free(r);
     *con_cls = NULL;
-    atomic_fetch_sub(&h->inflight, 1);
 }
 
 static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype,
@@ -167,6 +168,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r->too_large)
         return send_gw(c, NCP_E_GW_TOO_LARGE, "The request body is larger than the limit.");
 
+    r->processing = true;
+    atomic_fetch_add(&h->inflight, 1);
     ncp_err_t err;
     ncp_err_init(&err);
     ncp_store_t *st = thread_store(h, &err);
@@ -260,7 +263,8 @@ void ncpd_httpd_stop(ncpd_httpd_t *h)
     if (!h)
         return;
     MHD_quiesce_daemon(h->d);
-    /* let requests that are being processed finish (at most 10 s) */
+    /* let requests that were answered finish sending (at most 10 s);
+     * requests still being uploaded are dropped */
     for (int i = 0; i < 1000 && atomic_load(&h->inflight) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
