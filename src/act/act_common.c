@@ -28,6 +28,47 @@ static void emit_date(ncp_emit_t *e, const char *name, int64_t ms)
     ncp_emit_str(e, name, ncp_clock_fmt(ms, b, sizeof(b)));
 }
 
+void act_emit_acg(ncp_emit_t *e, const ncp_acg_t *g)
+{
+    ncp_emit_obj_begin(e, NULL);
+    emit_no(e, "accessControlGroupConfigurationNo", g->no);
+    ncp_emit_str(e, "accessControlGroupName", g->name);
+    ncp_emit_str(e, "accessControlGroupDescription", g->description);
+    ncp_emit_bool(e, "isDefaultGroup", g->is_default); /* what the SDKs read (D9) */
+    ncp_emit_bool(e, "isDefault", g->is_default);      /* what the seed shows */
+    emit_date(e, "createDate", g->create_ms);
+    ncp_emit_obj_end(e);
+}
+
+int act_password_seal(ncp_ctx_t *ctx, const char *plain, const char **hex_out, ncp_err_t *err)
+{
+    size_t n = strlen(plain);
+    uint8_t *sealed = ncp_arena_alloc(ctx->arena, n + NCP_SEAL_OVERHEAD);
+    char *hex = ncp_arena_alloc(ctx->arena, 2 * (n + NCP_SEAL_OVERHEAD) + 1);
+    if (ncp_seal(ctx->app->master_key, plain, n, sealed) < 0) {
+        ncp_err_internal(err, "cannot seal a root password");
+        return -1;
+    }
+    ncp_hex(sealed, n + NCP_SEAL_OVERHEAD, hex);
+    *hex_out = hex;
+    return 0;
+}
+
+int act_password_open(ncp_ctx_t *ctx, const char *hex, const char **plain_out, ncp_err_t *err)
+{
+    size_t n = strlen(hex) / 2;
+    uint8_t *sealed = ncp_arena_alloc(ctx->arena, n + 1);
+    char *plain = ncp_arena_alloc(ctx->arena, n + 1);
+    if (n <= NCP_SEAL_OVERHEAD || ncp_unhex(hex, sealed, n) < 0 ||
+        ncp_unseal(ctx->app->master_key, sealed, n, plain) < 0) {
+        ncp_err_internal(err, "cannot open the root password");
+        return -1;
+    }
+    plain[n - NCP_SEAL_OVERHEAD] = '\0';
+    *plain_out = plain;
+    return 0;
+}
+
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
 {
     ncp_emit_t *e = ctx->em;
@@ -59,20 +100,13 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
         ncp_emit_int(e, "portForwardingExternalPort", s->pf_ext_port);
         ncp_emit_int(e, "portForwardingInternalPort", s->pf_int_port);
     }
+    /* a catalogue replaced by the operator may lack an old server's zone */
     const ncp_zone_t *z = ncp_catalog_zone(s->zone_no);
+    ncp_zone_t unknown_z = {s->zone_no, "", "", "", 0};
     const ncp_region_t *r = z ? ncp_catalog_region(z->region_no) : NULL;
-    ncp_emit_obj_begin(e, "zone");
-    emit_no(e, "zoneNo", s->zone_no);
-    ncp_emit_str(e, "zoneName", z ? z->name : "");
-    ncp_emit_str(e, "zoneCode", z ? z->code : "");
-    ncp_emit_str(e, "zoneDescription", z ? z->description : "");
-    emit_no(e, "regionNo", z ? z->region_no : 0);
-    ncp_emit_obj_end(e);
-    ncp_emit_obj_begin(e, "region");
-    emit_no(e, "regionNo", r ? r->no : 0);
-    ncp_emit_str(e, "regionCode", r ? r->code : "");
-    ncp_emit_str(e, "regionName", r ? r->name : "");
-    ncp_emit_obj_end(e);
+    ncp_region_t unknown_r = {z ? z->region_no : 0, "", ""};
+    act_emit_zone(e, "zone", z ? z : &unknown_z);
+    act_emit_region(e, "region", r ? r : &unknown_r);
     ncp_emit_code(e, "baseBlockStorageDiskType", s->disk_type,
                   ncp_catalog_disk_type_name(s->disk_type));
     ncp_emit_code(e, "baseBlockStorageDiskDetailType", s->disk_detail,
@@ -82,17 +116,8 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
     ncp_emit_str(e, "userData", with_user_data ? s->user_data : "");
     ncp_emit_str(e, "initScriptNo", s->init_script_no);
     ncp_emit_list_begin(e, "accessControlGroupList", "accessControlGroup");
-    for (size_t i = 0; i < s->n_acgs; i++) {
-        const ncp_acg_t *g = &s->acgs[i];
-        ncp_emit_obj_begin(e, NULL);
-        emit_no(e, "accessControlGroupConfigurationNo", g->no);
-        ncp_emit_str(e, "accessControlGroupName", g->name);
-        ncp_emit_str(e, "accessControlGroupDescription", g->description);
-        ncp_emit_bool(e, "isDefaultGroup", g->is_default); /* what the SDKs read (D9) */
-        ncp_emit_bool(e, "isDefault", g->is_default);      /* what the seed shows */
-        emit_date(e, "createDate", g->create_ms);
-        ncp_emit_obj_end(e);
-    }
+    for (size_t i = 0; i < s->n_acgs; i++)
+        act_emit_acg(e, &s->acgs[i]);
     ncp_emit_list_end(e);
     ncp_emit_list_begin(e, "instanceTagList", "instanceTag");
     for (size_t i = 0; i < s->n_tags; i++) {
@@ -123,6 +148,33 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+int act_server_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_server_t *out,
+                       ncp_err_t *err)
+{
+    if (!ncp_spec_is_no(text, len)) {
+        ncp_err_set(err, NCP_E_BAD_INSTANCE_NO);
+        return -1;
+    }
+    int64_t no = act_no(text);
+    ncp_instance_t in;
+    int r = ctx->so->instance_get(ctx->st, no, &in, err);
+    if (r < 0)
+        return -1;
+    /* another account's number, whatever its kind, reads as unknown (D7) */
+    if (r == 0 || in.account_id != ctx->account_id || in.deleted) {
+        ncp_err_set(err, NCP_E_BAD_SERVER_NO);
+        return -1;
+    }
+    if (in.kind != NCP_KIND_SERVER) {
+        ncp_err_set(err, NCP_E_BAD_INSTANCE_NO);
+        return -1;
+    }
+    r = ctx->so->server_get(ctx->st, ctx->arena, ctx->account_id, no, out, err);
+    if (r == 0)
+        ncp_err_set(err, NCP_E_BAD_SERVER_NO);
+    return r == 1 ? 0 : -1;
+}
+
 int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, size_t *n_out,
                         ncp_err_t *err)
 {
@@ -150,26 +202,8 @@ int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, s
         }
         seen[pos] = no;
         n_seen++;
-
-        ncp_instance_t in;
-        int r = ctx->so->instance_get(ctx->st, no, &in, err);
-        if (r < 0)
+        if (act_server_resolve(ctx, arg->items[i], arg->lens[i], &v[i], err) < 0)
             return -1;
-        if (r == 0 || in.account_id != ctx->account_id || in.deleted) {
-            ncp_err_set(err, NCP_E_BAD_SERVER_NO);
-            return -1;
-        }
-        if (in.kind != NCP_KIND_SERVER) {
-            ncp_err_set(err, NCP_E_BAD_INSTANCE_NO);
-            return -1;
-        }
-        r = ctx->so->server_get(ctx->st, ctx->arena, ctx->account_id, no, &v[i], err);
-        if (r < 0)
-            return -1;
-        if (r == 0) {
-            ncp_err_set(err, NCP_E_BAD_SERVER_NO);
-            return -1;
-        }
     }
     *out = v;
     *n_out = arg->n;

@@ -2,6 +2,7 @@
 #ifndef NCP_ACT_INT_H
 #define NCP_ACT_INT_H
 #include "act/act.h"
+#include "domain/catalog.h"
 
 #define NCP_ACTION(n, fl, h) int act_##n(ncp_ctx_t *ctx, ncp_err_t *err);
 #define NCP_PARAM(n, t, fl, mi, ma, en, h)
@@ -19,6 +20,20 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
  * terminated 24120. Fills out[0..n) with the caller's servers. */
 int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, size_t *n_out,
                         ncp_err_t *err);
+
+void act_emit_zone(ncp_emit_t *e, const char *name, const ncp_zone_t *z);
+void act_emit_region(ncp_emit_t *e, const char *name, const ncp_region_t *r);
+
+/* Resolves one server number parameter like act_servers_resolve. */
+int act_server_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_server_t *out,
+                       ncp_err_t *err);
+
+/* One AccessControlGroup element (shared by servers and the ACG list). */
+void act_emit_acg(ncp_emit_t *e, const ncp_acg_t *g);
+
+/* Root passwords are stored sealed under the master key (hex text). */
+int act_password_seal(ncp_ctx_t *ctx, const char *plain, const char **hex_out, ncp_err_t *err);
+int act_password_open(ncp_ctx_t *ctx, const char *hex, const char **plain_out, ncp_err_t *err);
 
 /* Parses an instance number validated by the spec layer. */
 int64_t act_no(const char *s);

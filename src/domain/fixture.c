@@ -47,8 +47,14 @@ static const ncp_server_t servers[] = {
      .n_acgs = 1},
 };
 
+/* The seed's key name; its private half is unknown, so the fingerprint is
+ * a placeholder that no real key matches. */
+static const ncp_login_key_t keys[] = {
+    {0, "juhoon-kim", "00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00", 1540192000000LL},
+};
+
 static const ncp_fixture_t seed = {seed_acg, 1, servers, sizeof(servers) / sizeof(servers[0]),
-                                   1030000};
+                                   keys, 1, 1030000};
 
 const ncp_fixture_t *ncp_fixture_seed(void)
 {

@@ -11,6 +11,8 @@ typedef struct ncp_fixture {
     size_t n_acgs;
     const ncp_server_t *servers;
     size_t n_servers;
+    const ncp_login_key_t *keys;
+    size_t n_keys;
     int64_t next_no;            /* first free instance number after the fixture */
 } ncp_fixture_t;
 

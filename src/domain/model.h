@@ -55,6 +55,22 @@ typedef struct ncp_acg {
     int64_t create_ms;
 } ncp_acg_t;
 
+typedef struct ncp_acg_rule {
+    int64_t no, acg_no;
+    const char *protocol;        /* TCP / UDP / ICMP */
+    const char *source_ip;       /* CIDR, or "" when the source is an ACG */
+    int64_t source_acg_no;       /* 0: none */
+    const char *source_acg_name;
+    const char *port;            /* "22", "1-65535" */
+    const char *description;
+} ncp_acg_rule_t;
+
+typedef struct ncp_login_key {
+    int64_t account_id;
+    const char *name, *fingerprint;
+    int64_t create_ms;
+} ncp_login_key_t;
+
 typedef struct ncp_tag {
     const char *key, *value;
 } ncp_tag_t;
@@ -83,6 +99,7 @@ typedef struct ncp_server {
     const char *disk_type, *disk_detail, *instance_type;
     const char *user_data, *init_script_no;
     int64_t basic_storage_no;
+    const char *root_password; /* sealed under the master key, hex; "" if none */
     ncp_acg_t *acgs;
     size_t n_acgs;
     ncp_tag_t *tags;

@@ -157,16 +157,38 @@ int ncpd_account_create(const ncp_store_ops_t *so, ncp_store_t *st,
     ncp_instance_t in = {acg_no, NCP_KIND_ACG, *id_out, false};
     if (so->acg_put(st, &acg, err) < 0 || so->instance_put(st, &in, err) < 0)
         return -1;
+    /* default rules (login-key-acg.md §2.4): SSH, RDP and HTTP from anywhere */
+    static const char *ports[] = {"22", "3389", "80"};
+    for (size_t i = 0; i < 3; i++) {
+        ncp_acg_rule_t rule = {0, acg_no, "TCP", "0.0.0.0/0", 0, "", ports[i], ""};
+        if (so->counter_next(st, "acg_rule", 140892, &rule.no, err) < 0 ||
+            so->acg_rule_put(st, &rule, err) < 0)
+            return -1;
+    }
     return 0;
 }
 
-static int load_fixture(const ncp_store_ops_t *so, ncp_store_t *st, int64_t account,
-                        ncp_err_t *err)
+static int load_fixture(const ncp_store_ops_t *so, ncp_store_t *st,
+                        const uint8_t key[NCP_MASTER_KEY_LEN], int64_t account, ncp_err_t *err)
 {
     const ncp_fixture_t *f = ncp_fixture_seed();
+    for (size_t i = 0; i < f->n_keys; i++) {
+        ncp_login_key_t k = f->keys[i];
+        k.account_id = account;
+        if (so->login_key_put(st, &k, err) < 0)
+            return -1;
+    }
     for (size_t i = 0; i < f->n_servers; i++) {
         ncp_server_t s = f->servers[i];
         s.account_id = account;
+        /* a root password nobody can read: the fixture's key has no private half */
+        char pw[13], hex[2 * (12 + NCP_SEAL_OVERHEAD) + 1];
+        uint8_t sealed[12 + NCP_SEAL_OVERHEAD];
+        ncp_rand_string(pw, 12, "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789");
+        if (ncp_seal(key, pw, 12, sealed) < 0)
+            return -1;
+        ncp_hex(sealed, sizeof(sealed), hex);
+        s.root_password = hex;
         ncp_acg_t *acgs = calloc(s.n_acgs ? s.n_acgs : 1, sizeof(ncp_acg_t));
         if (!acgs)
             abort();
@@ -210,7 +232,7 @@ int ncpd_bootstrap(const ncp_store_ops_t *so, ncp_store_t *st,
                             seed ? f->acgs[0].no : 0, seed ? f->acgs[0].create_ms : 0, ak, sk,
                             &id, err) < 0)
         goto rollback;
-    if (seed && load_fixture(so, st, id, err) < 0)
+    if (seed && load_fixture(so, st, key, id, err) < 0)
         goto rollback;
     if (so->commit(st, err) < 0)
         return -1;

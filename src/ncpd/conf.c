@@ -9,12 +9,13 @@ void ncpd_conf_usage(void)
 {
     fprintf(stderr,
             "usage: ncpd [--listen HOST:PORT] [--db PATH] [--sim-step-ms N] [--fixture seed]\n"
-            "            [--max-body BYTES] [--threads N] [--max-conns N] [--timeout S]\n"
-            "            [--log-requests]\n"
+            "            [--catalog FILE.json] [--max-body BYTES] [--threads N] [--max-conns N]\n"
+            "            [--timeout S] [--log-requests]\n"
+            "       ncpd catalog dump [--catalog FILE.json]\n"
             "       ncpd account create NAME [--db PATH]\n"
             "       ncpd account list [--db PATH]\n"
             "       ncpd account disable-key ACCESS_KEY [--db PATH]\n"
-            "environment: NCPD_LISTEN NCPD_DB NCPD_SIM_STEP_MS NCPD_FIXTURE NCPD_MAX_BODY\n"
+            "environment: NCPD_LISTEN NCPD_DB NCPD_SIM_STEP_MS NCPD_FIXTURE NCPD_CATALOG NCPD_MAX_BODY\n"
             "  NCPD_THREADS NCPD_MAX_CONNS NCPD_TIMEOUT NCPD_LOG_REQUESTS NCPD_ACCESS_KEY\n"
             "  NCPD_SECRET_KEY NCPD_MASTER_KEY NCPD_ADMIN_TOKEN\n");
 }
@@ -75,6 +76,12 @@ static int set(ncpd_conf_t *c, const char *key, const char *v)
         c->fixture = strcmp(v, "seed") == 0 ? "seed" : NULL;
         return 0;
     }
+    if (strcmp(key, "catalog") == 0) {
+        if (!*v)
+            return -1;
+        c->catalog = v;
+        return 0;
+    }
     if (strcmp(key, "max-body") == 0) {
         if (parse_u64(v, 1ULL << 30, &x) < 0 || x < 64)
             return -1;
@@ -118,7 +125,7 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     static const struct {
         const char *env, *key;
     } envs[] = {{"NCPD_LISTEN", "listen"},       {"NCPD_DB", "db"},
-                {"NCPD_SIM_STEP_MS", "sim-step-ms"}, {"NCPD_FIXTURE", "fixture"},
+                {"NCPD_SIM_STEP_MS", "sim-step-ms"}, {"NCPD_FIXTURE", "fixture"}, {"NCPD_CATALOG", "catalog"},
                 {"NCPD_MAX_BODY", "max-body"},   {"NCPD_THREADS", "threads"},
                 {"NCPD_MAX_CONNS", "max-conns"}, {"NCPD_TIMEOUT", "timeout"}};
     for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {

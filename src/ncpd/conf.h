@@ -11,6 +11,7 @@ typedef struct ncpd_conf {
     const char *db;
     int64_t sim_step_ms;
     const char *fixture;        /* NULL or "seed" */
+    const char *catalog;        /* JSON catalogue replacing the built-in one */
     size_t max_body;            /* bytes; larger bodies get 413 */
     unsigned threads;           /* HTTP worker threads */
     unsigned max_conns;         /* simultaneous connections */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "act/act.h"
+#include "domain/catalog.h"
 #include "ncpd/account.h"
 #include "ncpd/conf.h"
 #include "ncpd/httpd.h"
@@ -29,10 +30,19 @@ int main(int argc, char **argv)
     if (argc >= 2 && strcmp(argv[1], "account") == 0)
         return ncpd_account_main(argc, argv);
 
+    bool dump = argc >= 3 && strcmp(argv[1], "catalog") == 0 && strcmp(argv[2], "dump") == 0;
     ncpd_conf_t c;
-    int r = ncpd_conf_load(&c, argc, argv, 1);
+    int r = ncpd_conf_load(&c, argc, argv, dump ? 3 : 1);
     if (r != 0)
         return r > 0 ? 0 : 2;
+    ncp_err_t cerr;
+    ncp_err_init(&cerr);
+    if (c.catalog && ncp_catalog_load_file(c.catalog, &cerr) < 0) {
+        fprintf(stderr, "ncpd: %s\n", cerr.detail);
+        return 1;
+    }
+    if (dump)
+        return ncp_catalog_dump(stdout) == 0 ? 0 : 1;
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     /* signals are taken by sigwait() below; every thread inherits the mask */

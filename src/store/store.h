@@ -47,12 +47,25 @@ typedef struct ncp_server_filter {
     size_t n_tag_keys;
     const char *const *tag_values;
     size_t n_tag_values;
+    int64_t acg_no;              /* servers in this ACG (0 = any) */
     bool sort_by_name, descending;
     int64_t offset, limit;       /* limit 0 = all */
 } ncp_server_filter_t;
 
+typedef struct ncp_acg_filter {
+    int64_t account_id;
+    const int64_t *nos;
+    size_t n_nos;
+    int is_default;              /* -1 any, 0, 1 */
+    const char *name;            /* exact */
+    int64_t offset, limit;
+} ncp_acg_filter_t;
+
 typedef int (*ncp_server_cb)(void *ctx, const ncp_server_t *s);
 typedef int (*ncp_key_cb)(void *ctx, const ncp_key_t *k);
+typedef int (*ncp_acg_cb)(void *ctx, const ncp_acg_t *g);
+typedef int (*ncp_acg_rule_cb)(void *ctx, const ncp_acg_rule_t *r);
+typedef int (*ncp_login_key_cb)(void *ctx, const ncp_login_key_t *k);
 
 typedef struct ncp_store_ops {
     int abi;
@@ -83,7 +96,35 @@ typedef struct ncp_store_ops {
     int (*instance_get)(ncp_store_t *st, int64_t no, ncp_instance_t *out, ncp_err_t *err);
     int (*instance_put)(ncp_store_t *st, const ncp_instance_t *in, ncp_err_t *err);
 
+    /* a named counter: returns `start` the first time, then one more each call */
+    int (*counter_next)(ncp_store_t *st, const char *name, int64_t start, int64_t *out,
+                        ncp_err_t *err);
+
     int (*acg_put)(ncp_store_t *st, const ncp_acg_t *acg, ncp_err_t *err);
+    int (*acg_get)(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_acg_t *out, ncp_err_t *err);
+    int (*acg_list)(ncp_store_t *st, ncp_arena_t *a, const ncp_acg_filter_t *f,
+                    int64_t *total_out, ncp_acg_cb cb, void *ctx, ncp_err_t *err);
+    int (*acg_rule_put)(ncp_store_t *st, const ncp_acg_rule_t *r, ncp_err_t *err);
+    int (*acg_rule_list)(ncp_store_t *st, ncp_arena_t *a, int64_t acg_no, ncp_acg_rule_cb cb,
+                         void *ctx, ncp_err_t *err);
+
+    int (*login_key_put)(ncp_store_t *st, const ncp_login_key_t *k, ncp_err_t *err);
+    int (*login_key_get)(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, const char *name,
+                         ncp_login_key_t *out, ncp_err_t *err);
+    /* newest first; name NULL = all */
+    int (*login_key_list)(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, const char *name,
+                          int64_t offset, int64_t limit, int64_t *total_out,
+                          ncp_login_key_cb cb, void *ctx, ncp_err_t *err);
+    int (*login_key_delete)(ncp_store_t *st, int64_t account_id, const char *name,
+                            ncp_err_t *err);
+    int (*login_key_users)(ncp_store_t *st, int64_t account_id, const char *name, int64_t *n_out,
+                           ncp_err_t *err);
+
+    /* 1 when a live server of the account has this name */
+    int (*server_name_taken)(ncp_store_t *st, int64_t account_id, const char *name,
+                             ncp_err_t *err);
+    /* 1 when a live server in the zone has this private IP */
+    int (*private_ip_taken)(ncp_store_t *st, int64_t zone_no, const char *ip, ncp_err_t *err);
 
     int (*server_get)(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                       ncp_server_t *out, ncp_err_t *err);

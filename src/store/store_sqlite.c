@@ -55,6 +55,19 @@ static const char *const migrations[] = {
     "  kind INTEGER NOT NULL, step INTEGER NOT NULL, remaining INTEGER NOT NULL,"
     "  due_ms INTEGER NOT NULL, arg TEXT);"
     "CREATE INDEX transitions_by_due ON transitions(due_ms);",
+    /* 2: login keys, ACG rules, root passwords */
+    "CREATE TABLE login_keys(account_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL, create_ms INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  PRIMARY KEY(account_id, name)) WITHOUT ROWID;"
+    "CREATE TABLE acg_rules(no INTEGER PRIMARY KEY, acg_no INTEGER NOT NULL,"
+    "  protocol TEXT NOT NULL, source_ip TEXT NOT NULL, source_acg_no INTEGER NOT NULL,"
+    "  port TEXT NOT NULL, description TEXT NOT NULL);"
+    "CREATE INDEX acg_rules_by_acg ON acg_rules(acg_no, no);"
+    "CREATE TABLE counters(name TEXT PRIMARY KEY, next INTEGER NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE servers ADD COLUMN root_pw TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX servers_by_key ON servers(account_id, login_key);"
+    "CREATE INDEX servers_by_ip ON servers(zone_no, private_ip);"
+    "CREATE INDEX server_acgs_by_acg ON server_acgs(acg_no, server_no);",
 };
 
 /* ---- prepared statements ------------------------------------------------ */
@@ -64,7 +77,7 @@ static const char *const migrations[] = {
     " s.login_key, s.fee_monitoring, s.public_ip, s.private_ip, s.image_name, s.image_code," \
     " s.product_code, s.status, s.op, s.create_ms, s.uptime_ms, s.protect, s.pf_public_ip,"  \
     " s.pf_ext_port, s.pf_int_port, s.zone_no, s.disk_type, s.disk_detail, s.instance_type," \
-    " s.user_data, s.init_script_no, s.basic_storage_no"
+    " s.user_data, s.init_script_no, s.basic_storage_no, s.root_pw"
 
 enum {
     Q_META_GET, Q_META_SET, Q_ACCOUNT_ADD, Q_ACCOUNT_COUNT, Q_KEY_ADD, Q_KEY_GET, Q_KEY_LIST,
@@ -72,7 +85,9 @@ enum {
     Q_SERVER_ACGS, Q_SERVER_TAGS, Q_SERVER_PARTS, Q_SERVER_PUT, Q_SERVER_DEL_ACGS,
     Q_SERVER_DEL_TAGS, Q_SERVER_DEL_PARTS, Q_SERVER_ADD_ACG, Q_SERVER_ADD_TAG,
     Q_SERVER_ADD_PART, Q_SERVER_STATE, Q_SERVER_DELETE, Q_TRANS_PUT, Q_TRANS_GET,
-    Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q__N
+    Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_COUNTER_INIT, Q_COUNTER_NEXT,
+    Q_ACG_GET, Q_RULE_PUT, Q_RULE_LIST, Q_KEY2_PUT, Q_KEY2_GET, Q_KEY2_DELETE, Q_KEY2_USERS,
+    Q_NAME_TAKEN, Q_IP_TAKEN, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -108,9 +123,9 @@ static const char *const sql[Q__N] = {
         " base_size, platform, login_key, fee_monitoring, public_ip, private_ip, image_name,"
         " image_code, product_code, status, op, create_ms, uptime_ms, protect, pf_public_ip,"
         " pf_ext_port, pf_int_port, zone_no, region_no, disk_type, disk_detail, instance_type,"
-        " user_data, init_script_no, basic_storage_no) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-        " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25,"
-        " ?26, ?27, ?28, ?29, ?30, ?31)",
+        " user_data, init_script_no, basic_storage_no, root_pw) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+        " ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
     [Q_SERVER_DEL_ACGS] = "DELETE FROM server_acgs WHERE server_no=?1",
     [Q_SERVER_DEL_TAGS] = "DELETE FROM server_tags WHERE server_no=?1",
     [Q_SERVER_DEL_PARTS] = "DELETE FROM server_parts WHERE server_no=?1",
@@ -131,6 +146,23 @@ static const char *const sql[Q__N] = {
                     " FROM transitions WHERE due_ms <= ?1 ORDER BY due_ms, server_no LIMIT ?2",
     [Q_TRANS_NEXT] = "SELECT min(due_ms) FROM transitions",
     [Q_TRANS_CLAMP] = "UPDATE transitions SET due_ms = ?1 WHERE due_ms > ?1",
+    [Q_COUNTER_INIT] = "INSERT OR IGNORE INTO counters(name, next) VALUES(?1, ?2)",
+    [Q_COUNTER_NEXT] = "UPDATE counters SET next = next + 1 WHERE name=?1 RETURNING next - 1",
+    [Q_ACG_GET] = "SELECT no, account_id, name, description, is_default, create_ms FROM acgs"
+                  " WHERE no=?1",
+    [Q_RULE_PUT] = "INSERT OR REPLACE INTO acg_rules(no, acg_no, protocol, source_ip,"
+                   " source_acg_no, port, description) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_RULE_LIST] = "SELECT r.no, r.acg_no, r.protocol, r.source_ip, r.source_acg_no,"
+                    " coalesce(g.name, ''), r.port, r.description FROM acg_rules r"
+                    " LEFT JOIN acgs g ON g.no = r.source_acg_no WHERE r.acg_no=?1 ORDER BY r.no",
+    [Q_KEY2_PUT] = "INSERT INTO login_keys(account_id, name, fingerprint, create_ms, seq)"
+                   " VALUES(?1, ?2, ?3, ?4, (SELECT coalesce(max(seq), 0) + 1 FROM login_keys))",
+    [Q_KEY2_GET] = "SELECT account_id, name, fingerprint, create_ms FROM login_keys"
+                   " WHERE account_id=?1 AND name=?2",
+    [Q_KEY2_DELETE] = "DELETE FROM login_keys WHERE account_id=?1 AND name=?2",
+    [Q_KEY2_USERS] = "SELECT count(*) FROM servers WHERE account_id=?1 AND login_key=?2",
+    [Q_NAME_TAKEN] = "SELECT 1 FROM servers WHERE account_id=?1 AND name=?2 LIMIT 1",
+    [Q_IP_TAKEN] = "SELECT 1 FROM servers WHERE zone_no=?1 AND private_ip=?2 LIMIT 1",
 };
 
 struct ncp_store {
@@ -525,6 +557,7 @@ static void read_server(ncp_arena_t *a, sqlite3_stmt *s, ncp_server_t *v)
     v->user_data = col_str(a, s, i++);
     v->init_script_no = col_str(a, s, i++);
     v->basic_storage_no = sqlite3_column_int64(s, i++);
+    v->root_password = col_str(a, s, i++);
 }
 
 /* Loads the ACG, tag and partition lists of v. */
@@ -655,6 +688,7 @@ static int sq_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
     bind_str(s, i++, v->user_data);
     bind_str(s, i++, v->init_script_no);
     sqlite3_bind_int64(s, i++, v->basic_storage_no);
+    bind_str(s, i++, v->root_password);
     if (run(st, s, err) < 0)
         return -1;
 
@@ -804,6 +838,11 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
             add_str(b, f->types[i]);
         }
         ncp_buf_puts(w, ")");
+    }
+    if (f->acg_no) {
+        ncp_buf_puts(w, " AND EXISTS(SELECT 1 FROM server_acgs x WHERE x.server_no=s.no"
+                        " AND x.acg_no=?)");
+        add_int(b, f->acg_no);
     }
     if (f->n_tag_keys) {
         ncp_buf_puts(w, " AND EXISTS(SELECT 1 FROM server_tags t WHERE t.server_no=s.no"
@@ -997,6 +1036,310 @@ static int sq_trans_clamp(ncp_store_t *st, int64_t max_due_ms, ncp_err_t *err)
     return run(st, s, err);
 }
 
+/* ---- counters, ACGs, login keys ----------------------------------------- */
+
+static int sq_counter_next(ncp_store_t *st, const char *name, int64_t start, int64_t *out,
+                           ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_COUNTER_INIT, err);
+    if (!s)
+        return -1;
+    bind_str(s, 1, name);
+    sqlite3_bind_int64(s, 2, start);
+    if (run(st, s, err) < 0)
+        return -1;
+    s = stmt(st, Q_COUNTER_NEXT, err);
+    if (!s)
+        return -1;
+    bind_str(s, 1, name);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return fail(st, err, "counter");
+    }
+    *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return 0;
+}
+
+static void read_acg(ncp_arena_t *a, sqlite3_stmt *s, ncp_acg_t *g)
+{
+    g->no = sqlite3_column_int64(s, 0);
+    g->account_id = sqlite3_column_int64(s, 1);
+    g->name = col_str(a, s, 2);
+    g->description = col_str(a, s, 3);
+    g->is_default = sqlite3_column_int(s, 4) != 0;
+    g->create_ms = sqlite3_column_int64(s, 5);
+}
+
+static int sq_acg_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_acg_t *out,
+                      ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_ACG_GET, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, no);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        read_acg(a, s, out);
+        sqlite3_reset(s);
+        return 1;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : fail(st, err, "acg_get");
+}
+
+static int sq_acg_list(ncp_store_t *st, ncp_arena_t *a, const ncp_acg_filter_t *f,
+                       int64_t *total_out, ncp_acg_cb cb, void *ctx, ncp_err_t *err)
+{
+    int ret = -1;
+    binds_t *b = calloc(1, sizeof(*b));
+    ncp_buf_t w, q;
+    ncp_buf_init(&w, 0);
+    ncp_buf_init(&q, 0);
+    sqlite3_stmt *s = NULL;
+    if (!b)
+        abort();
+    ncp_buf_puts(&w, " WHERE account_id=?");
+    add_int(b, f->account_id);
+    if (f->nos) {
+        ncp_buf_puts(&w, " AND no IN (");
+        for (size_t i = 0; i < f->n_nos; i++) {
+            ncp_buf_puts(&w, i ? ",?" : "?");
+            add_int(b, f->nos[i]);
+        }
+        ncp_buf_puts(&w, ")");
+    }
+    if (f->is_default >= 0) {
+        ncp_buf_puts(&w, " AND is_default=?");
+        add_int(b, f->is_default);
+    }
+    if (f->name) {
+        ncp_buf_puts(&w, " AND name=?");
+        add_str(b, f->name);
+    }
+    ncp_buf_printf(&q, "SELECT count(*) FROM acgs%s", w.data);
+    if (sqlite3_prepare_v2(st->db, q.data, (int)q.len, &s, NULL) != SQLITE_OK) {
+        fail(st, err, "acg count");
+        goto cleanup;
+    }
+    bind_all(s, b);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        fail(st, err, "acg count");
+        goto cleanup;
+    }
+    *total_out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    s = NULL;
+    ncp_buf_clear(&q);
+    ncp_buf_printf(&q,
+                   "SELECT no, account_id, name, description, is_default, create_ms FROM acgs%s"
+                   " ORDER BY no",
+                   w.data);
+    if (f->limit > 0) {
+        ncp_buf_puts(&q, " LIMIT ? OFFSET ?");
+        add_int(b, f->limit);
+        add_int(b, f->offset);
+    }
+    if (sqlite3_prepare_v2(st->db, q.data, (int)q.len, &s, NULL) != SQLITE_OK) {
+        fail(st, err, "acg list");
+        goto cleanup;
+    }
+    bind_all(s, b);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ncp_acg_t g;
+        read_acg(a, s, &g);
+        if (cb(ctx, &g) < 0)
+            goto cleanup;
+    }
+    if (rc != SQLITE_DONE) {
+        fail(st, err, "acg list");
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    sqlite3_finalize(s);
+    ncp_buf_release(&w);
+    ncp_buf_release(&q);
+    free(b);
+    return ret;
+}
+
+static int sq_acg_rule_put(ncp_store_t *st, const ncp_acg_rule_t *r, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_RULE_PUT, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, r->no);
+    sqlite3_bind_int64(s, 2, r->acg_no);
+    bind_str(s, 3, r->protocol);
+    bind_str(s, 4, r->source_ip);
+    sqlite3_bind_int64(s, 5, r->source_acg_no);
+    bind_str(s, 6, r->port);
+    bind_str(s, 7, r->description);
+    return run(st, s, err);
+}
+
+static int sq_acg_rule_list(ncp_store_t *st, ncp_arena_t *a, int64_t acg_no, ncp_acg_rule_cb cb,
+                            void *ctx, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_RULE_LIST, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, acg_no);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ncp_acg_rule_t r = {.no = sqlite3_column_int64(s, 0),
+                            .acg_no = sqlite3_column_int64(s, 1),
+                            .protocol = col_str(a, s, 2),
+                            .source_ip = col_str(a, s, 3),
+                            .source_acg_no = sqlite3_column_int64(s, 4),
+                            .source_acg_name = col_str(a, s, 5),
+                            .port = col_str(a, s, 6),
+                            .description = col_str(a, s, 7)};
+        if (cb(ctx, &r) < 0) {
+            sqlite3_reset(s);
+            return -1;
+        }
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : fail(st, err, "rule list");
+}
+
+static int sq_login_key_put(ncp_store_t *st, const ncp_login_key_t *k, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_KEY2_PUT, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, k->account_id);
+    bind_str(s, 2, k->name);
+    bind_str(s, 3, k->fingerprint);
+    sqlite3_bind_int64(s, 4, k->create_ms);
+    return run(st, s, err);
+}
+
+static int sq_login_key_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
+                            const char *name, ncp_login_key_t *out, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_KEY2_GET, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, account_id);
+    bind_str(s, 2, name);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->account_id = sqlite3_column_int64(s, 0);
+        out->name = col_str(a, s, 1);
+        out->fingerprint = col_str(a, s, 2);
+        out->create_ms = sqlite3_column_int64(s, 3);
+        sqlite3_reset(s);
+        return 1;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : fail(st, err, "login_key_get");
+}
+
+static int sq_login_key_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
+                             const char *name, int64_t offset, int64_t limit, int64_t *total_out,
+                             ncp_login_key_cb cb, void *ctx, ncp_err_t *err)
+{
+    int ret = -1;
+    sqlite3_stmt *s = NULL;
+    const char *where = name ? " WHERE account_id=?1 AND name=?2" : " WHERE account_id=?1";
+    char q[512];
+    snprintf(q, sizeof(q), "SELECT count(*) FROM login_keys%s", where);
+    if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
+        return fail(st, err, "key count");
+    sqlite3_bind_int64(s, 1, account_id);
+    if (name)
+        bind_str(s, 2, name);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        fail(st, err, "key count");
+        goto cleanup;
+    }
+    *total_out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    s = NULL;
+    snprintf(q, sizeof(q),
+             "SELECT account_id, name, fingerprint, create_ms FROM login_keys%s"
+             " ORDER BY create_ms DESC, seq DESC LIMIT ?3 OFFSET ?4",
+             where);
+    if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK) {
+        fail(st, err, "key list");
+        goto cleanup;
+    }
+    sqlite3_bind_int64(s, 1, account_id);
+    if (name)
+        bind_str(s, 2, name);
+    sqlite3_bind_int64(s, 3, limit > 0 ? limit : -1);
+    sqlite3_bind_int64(s, 4, offset);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        ncp_login_key_t k = {.account_id = sqlite3_column_int64(s, 0),
+                             .name = col_str(a, s, 1),
+                             .fingerprint = col_str(a, s, 2),
+                             .create_ms = sqlite3_column_int64(s, 3)};
+        if (cb(ctx, &k) < 0)
+            goto cleanup;
+    }
+    if (rc != SQLITE_DONE) {
+        fail(st, err, "key list");
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    sqlite3_finalize(s);
+    return ret;
+}
+
+static int sq_login_key_delete(ncp_store_t *st, int64_t account_id, const char *name,
+                               ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_KEY2_DELETE, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, account_id);
+    bind_str(s, 2, name);
+    return run(st, s, err);
+}
+
+static int count1(ncp_store_t *st, int q, int64_t a1, const char *a2, int64_t *out,
+                  ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, q, err);
+    if (!s)
+        return -1;
+    sqlite3_bind_int64(s, 1, a1);
+    bind_str(s, 2, a2);
+    int rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? 0 : fail(st, err, "count");
+}
+
+static int sq_login_key_users(ncp_store_t *st, int64_t account_id, const char *name,
+                              int64_t *n_out, ncp_err_t *err)
+{
+    return count1(st, Q_KEY2_USERS, account_id, name, n_out, err);
+}
+
+static int sq_server_name_taken(ncp_store_t *st, int64_t account_id, const char *name,
+                                ncp_err_t *err)
+{
+    int64_t n;
+    if (count1(st, Q_NAME_TAKEN, account_id, name, &n, err) < 0)
+        return -1;
+    return n ? 1 : 0;
+}
+
+static int sq_private_ip_taken(ncp_store_t *st, int64_t zone_no, const char *ip, ncp_err_t *err)
+{
+    int64_t n;
+    if (count1(st, Q_IP_TAKEN, zone_no, ip, &n, err) < 0)
+        return -1;
+    return n ? 1 : 0;
+}
+
 /* The region is kept in its own column so region filters use no catalogue
  * join; it follows from the zone (domain/catalog.c). */
 #include "domain/catalog.h"
@@ -1026,7 +1369,19 @@ const ncp_store_ops_t ncp_store_sqlite_ops = {
     .instance_seq_at_least = sq_instance_seq_at_least,
     .instance_get = sq_instance_get,
     .instance_put = sq_instance_put,
+    .counter_next = sq_counter_next,
     .acg_put = sq_acg_put,
+    .acg_get = sq_acg_get,
+    .acg_list = sq_acg_list,
+    .acg_rule_put = sq_acg_rule_put,
+    .acg_rule_list = sq_acg_rule_list,
+    .login_key_put = sq_login_key_put,
+    .login_key_get = sq_login_key_get,
+    .login_key_list = sq_login_key_list,
+    .login_key_delete = sq_login_key_delete,
+    .login_key_users = sq_login_key_users,
+    .server_name_taken = sq_server_name_taken,
+    .private_ip_taken = sq_private_ip_taken,
     .server_get = sq_server_get,
     .server_put = sq_server_put,
     .server_set_state = sq_server_set_state,

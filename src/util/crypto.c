@@ -151,3 +151,185 @@ long ncp_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap)
     }
     return (long)o;
 }
+
+/* ---- login keys --------------------------------------------------------- */
+
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/encoder.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <stdlib.h>
+
+#include "util/buf.h"
+
+static void put_u32(ncp_buf_t *b, uint32_t v)
+{
+    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 8), (unsigned char)v};
+    ncp_buf_append(b, x, 4);
+}
+
+static void put_mpint(ncp_buf_t *b, const BIGNUM *bn)
+{
+    int n = BN_num_bytes(bn);
+    unsigned char *tmp = malloc((size_t)n + 1);
+    if (!tmp)
+        abort();
+    tmp[0] = 0;
+    BN_bn2bin(bn, tmp + 1);
+    int lead = (n > 0 && (tmp[1] & 0x80)) ? 1 : 0; /* keep it positive */
+    put_u32(b, (uint32_t)(n + lead));
+    ncp_buf_append(b, tmp + 1 - lead, (size_t)(n + lead));
+    free(tmp);
+}
+
+static void md5_fingerprint(const void *blob, size_t len, char out[NCP_FINGERPRINT_LEN])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int ml = 0;
+    EVP_Digest(blob, len, md, &ml, EVP_md5(), NULL);
+    static const char h[] = "0123456789abcdef";
+    size_t o = 0;
+    for (unsigned i = 0; i < ml && i < 16; i++) {
+        if (i)
+            out[o++] = ':';
+        out[o++] = h[md[i] >> 4];
+        out[o++] = h[md[i] & 15];
+    }
+    out[o] = '\0';
+}
+
+/* OpenSSH wire form of an RSA public key: string "ssh-rsa", mpint e, mpint n. */
+static int rsa_fingerprint(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN])
+{
+    BIGNUM *n = NULL, *e = NULL;
+    if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
+        !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) ||
+        !EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e)) {
+        BN_free(n);
+        BN_free(e);
+        return -1;
+    }
+    ncp_buf_t b;
+    ncp_buf_init(&b, 0);
+    put_u32(&b, 7);
+    ncp_buf_append(&b, "ssh-rsa", 7);
+    put_mpint(&b, e);
+    put_mpint(&b, n);
+    md5_fingerprint(b.data, b.len, fp);
+    ncp_buf_release(&b);
+    BN_free(n);
+    BN_free(e);
+    return 0;
+}
+
+int ncp_rsa_new(char **pem_out, char fp_out[NCP_FINGERPRINT_LEN])
+{
+    int ret = -1;
+    EVP_PKEY *pk = EVP_RSA_gen(2048);
+    OSSL_ENCODER_CTX *ec = NULL;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (!pk)
+        return -1;
+    ec = OSSL_ENCODER_CTX_new_for_pkey(pk, EVP_PKEY_KEYPAIR, "PEM", "type-specific", NULL);
+    if (!ec || !OSSL_ENCODER_to_data(ec, &data, &len))
+        goto cleanup;
+    while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+        len--;
+    *pem_out = malloc(len + 1);
+    if (!*pem_out)
+        abort();
+    memcpy(*pem_out, data, len);
+    (*pem_out)[len] = '\0';
+    ret = rsa_fingerprint(pk, fp_out);
+    if (ret < 0) {
+        free(*pem_out);
+        *pem_out = NULL;
+    }
+cleanup:
+    OPENSSL_free(data);
+    OSSL_ENCODER_CTX_free(ec);
+    EVP_PKEY_free(pk);
+    return ret;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int ncp_ssh_pubkey_fingerprint(const char *line, size_t len, char fp_out[NCP_FINGERPRINT_LEN])
+{
+    /* "type base64 [comment]" */
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    size_t t0 = i;
+    while (i < len && line[i] != ' ' && line[i] != '\t')
+        i++;
+    size_t tl = i - t0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    size_t b0 = i;
+    while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\n' && line[i] != '\r')
+        i++;
+    size_t bl = i - b0;
+    if (tl < 5 || tl > 64 || strncmp(line + t0, "ssh-", 4) != 0 || bl < 16 || bl > 16384)
+        return -1;
+    uint8_t *blob = malloc(bl);
+    if (!blob)
+        abort();
+    long n = ncp_b64_decode(line + b0, bl, blob, bl);
+    int ret = -1;
+    /* the blob must start with the same type string, then the key material */
+    if (n < 4 + (long)tl + 4 || get_u32(blob) != tl || memcmp(blob + 4, line + t0, tl) != 0)
+        goto cleanup;
+    if (tl == 7 && memcmp(line + t0, "ssh-rsa", 7) == 0) {
+        /* e and n must both be there */
+        size_t off = 4 + tl;
+        for (int k = 0; k < 2; k++) {
+            if (off + 4 > (size_t)n)
+                goto cleanup;
+            uint32_t l = get_u32(blob + off);
+            if (l == 0 || off + 4 + l > (size_t)n)
+                goto cleanup;
+            off += 4 + l;
+        }
+        if (off != (size_t)n)
+            goto cleanup;
+    }
+    md5_fingerprint(blob, (size_t)n, fp_out);
+    ret = 0;
+cleanup:
+    free(blob);
+    return ret;
+}
+
+int ncp_private_key_fingerprint(const char *pem, size_t len, char fp_out[NCP_FINGERPRINT_LEN])
+{
+    char *text = malloc(len + 2);
+    if (!text)
+        abort();
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (pem[i] == '\\' && i + 1 < len && pem[i + 1] == 'n') {
+            text[o++] = '\n';
+            i++;
+        } else if (pem[i] != '\r') {
+            text[o++] = pem[i];
+        }
+    }
+    text[o++] = '\n';
+    text[o] = '\0';
+    int ret = -1;
+    BIO *bio = BIO_new_mem_buf(text, (int)o);
+    EVP_PKEY *pk = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"") : NULL;
+    if (pk)
+        ret = rsa_fingerprint(pk, fp_out);
+    EVP_PKEY_free(pk);
+    BIO_free(bio);
+    free(text);
+    return ret;
+}

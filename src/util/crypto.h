@@ -31,3 +31,16 @@ size_t ncp_b64_encode(const void *data, size_t len, char *out);
 long ncp_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap);
 
 #endif
+
+/* ---- login keys (RSA, OpenSSH fingerprints) ----------------------------- */
+
+#define NCP_FINGERPRINT_LEN 48 /* "aa:bb:..:pp" (47) + NUL */
+
+/* A new RSA 2048 key: PKCS#1 PEM private key (caller frees *pem_out) and
+ * the MD5 fingerprint of its OpenSSH public key blob. */
+int ncp_rsa_new(char **pem_out, char fp_out[NCP_FINGERPRINT_LEN]);
+/* Fingerprint of an OpenSSH public key line ("ssh-rsa AAAA... comment"). */
+int ncp_ssh_pubkey_fingerprint(const char *line, size_t len, char fp_out[NCP_FINGERPRINT_LEN]);
+/* Fingerprint of the public half of a PEM private key; literal "\n"
+ * sequences are taken as line breaks (getRootPassword clients send them). */
+int ncp_private_key_fingerprint(const char *pem, size_t len, char fp_out[NCP_FINGERPRINT_LEN]);

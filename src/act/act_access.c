@@ -1,0 +1,378 @@
+/* act_access.c: login keys, access control groups and root passwords
+ * (login-key-acg.md, server-instance.md §4.9-§4.10). Every look-up is
+ * scoped to the caller's account: another account's key names and ACG
+ * numbers read exactly like unknown ones. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act/act_int.h"
+#include "render/envelope.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+
+/* Key names: 3..30 lower-case letters, digits and '-', starting with a
+ * letter and ending with a letter or digit (login-key-acg.md §1.2). */
+static bool key_name_ok(const char *s, size_t len)
+{
+    if (len < 3 || len > 30 || s[0] < 'a' || s[0] > 'z' || s[len - 1] == '-')
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+static void emit_login_key(ncp_emit_t *e, const ncp_login_key_t *k)
+{
+    char d[NCP_DATE_LEN];
+    ncp_emit_obj_begin(e, NULL);
+    ncp_emit_str(e, "fingerprint", k->fingerprint);
+    ncp_emit_str(e, "keyName", k->name);
+    ncp_emit_str(e, "createDate", ncp_clock_fmt(k->create_ms, d, sizeof(d)));
+    ncp_emit_obj_end(e);
+}
+
+/* Checks the name and that it is free; 910 / 10405. */
+static int new_key_name(ncp_ctx_t *ctx, const ncp_arg_t *name, ncp_err_t *err)
+{
+    if (!key_name_ok(name->s, name->len)) {
+        ncp_err_set(err, NCP_E_INVALID_PARAM, "keyName");
+        return -1;
+    }
+    ncp_login_key_t k;
+    int r = ctx->so->login_key_get(ctx->st, ctx->arena, ctx->account_id, name->s, &k, err);
+    if (r < 0)
+        return -1;
+    if (r == 1) {
+        ncp_err_set(err, NCP_E_KEY_NAME_EXISTS);
+        return -1;
+    }
+    return 0;
+}
+
+int act_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
+    if (new_key_name(ctx, name, err) < 0)
+        return -1;
+    char *pem = NULL;
+    char fp[NCP_FINGERPRINT_LEN];
+    if (ncp_rsa_new(&pem, fp) < 0) {
+        ncp_err_internal(err, "RSA key generation failed");
+        return -1;
+    }
+    ncp_login_key_t k = {ctx->account_id, name->s, fp, ctx->now_ms};
+    int ret = -1;
+    if (ctx->so->login_key_put(ctx->st, &k, err) < 0)
+        goto cleanup;
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
+    ncp_emit_str(ctx->em, "privateKey", pem);
+    ncp_env_end(ctx->em);
+    ret = 0;
+cleanup:
+    memset(pem, 0, strlen(pem));
+    free(pem);
+    return ret;
+}
+
+int act_importLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
+    const ncp_arg_t *pub = ncp_arg(&ctx->args, "publicKey");
+    if (new_key_name(ctx, name, err) < 0)
+        return -1;
+    char fp[NCP_FINGERPRINT_LEN];
+    if (ncp_ssh_pubkey_fingerprint(pub->s, pub->len, fp) < 0) {
+        ncp_err_set(err, NCP_E_INVALID_PARAM, "publicKey");
+        return -1;
+    }
+    ncp_login_key_t k = {ctx->account_id, name->s, fp, ctx->now_ms};
+    if (ctx->so->login_key_put(ctx->st, &k, err) < 0)
+        return -1;
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
+    ncp_env_total_rows(ctx->em, 1);
+    ncp_emit_list_begin(ctx->em, "loginKeyList", "loginKey");
+    emit_login_key(ctx->em, &k);
+    ncp_emit_list_end(ctx->em);
+    ncp_env_end(ctx->em);
+    return 0;
+}
+
+int act_deleteLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
+    ncp_login_key_t k;
+    int r = ctx->so->login_key_get(ctx->st, ctx->arena, ctx->account_id, name->s, &k, err);
+    if (r < 0)
+        return -1;
+    if (r == 0) {
+        ncp_err_set(err, NCP_E_KEY_NOT_FOUND);
+        return -1;
+    }
+    int64_t users = 0;
+    if (ctx->so->login_key_users(ctx->st, ctx->account_id, name->s, &users, err) < 0)
+        return -1;
+    if (users > 0) {
+        ncp_err_set(err, NCP_E_KEY_IN_USE, name->s, (unsigned)users);
+        return -1;
+    }
+    if (ctx->so->login_key_delete(ctx->st, ctx->account_id, name->s, err) < 0)
+        return -1;
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
+    ncp_env_end(ctx->em);
+    return 0;
+}
+
+typedef struct rows {
+    ncp_ctx_t *ctx;
+    int64_t total;
+    bool started;
+    const char *list, *item;
+} rows_t;
+
+static void rows_open(rows_t *r)
+{
+    if (r->started)
+        return;
+    ncp_env_begin(r->ctx->em, r->ctx->act->name, r->ctx->request_id, NULL);
+    ncp_env_total_rows(r->ctx->em, r->total);
+    ncp_emit_list_begin(r->ctx->em, r->list, r->item);
+    r->started = true;
+}
+
+static void rows_close(rows_t *r)
+{
+    rows_open(r);
+    ncp_emit_list_end(r->ctx->em);
+    ncp_env_end(r->ctx->em);
+}
+
+static void page(const ncp_args_t *A, int64_t *offset, int64_t *limit)
+{
+    int64_t size = ncp_arg(A, "pageSize")->i, no = ncp_arg(A, "pageNo")->i;
+    *limit = size > 0 ? size : 0;
+    *offset = size > 0 ? (no > 1 ? no - 1 : 0) * size : 0;
+}
+
+static int key_row(void *p, const ncp_login_key_t *k)
+{
+    rows_t *r = p;
+    rows_open(r);
+    emit_login_key(r->ctx->em, k);
+    return 0;
+}
+
+int act_getLoginKeyList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
+    int64_t offset, limit;
+    page(&ctx->args, &offset, &limit);
+    rows_t r = {ctx, 0, false, "loginKeyList", "loginKey"};
+    if (ctx->so->login_key_list(ctx->st, ctx->arena, ctx->account_id,
+                                name->present ? name->s : NULL, offset, limit, &r.total, key_row,
+                                &r, err) < 0)
+        return -1;
+    rows_close(&r);
+    return 0;
+}
+
+/* ---- access control groups ---------------------------------------------- */
+
+static int acg_row(void *p, const ncp_acg_t *g)
+{
+    rows_t *r = p;
+    rows_open(r);
+    act_emit_acg(r->ctx->em, g);
+    return 0;
+}
+
+int act_getAccessControlGroupList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_args_t *A = &ctx->args;
+    ncp_acg_filter_t f = {.account_id = ctx->account_id, .is_default = -1};
+    const ncp_arg_t *nos = ncp_arg(A, "accessControlGroupConfigurationNoList");
+    if (nos->present) {
+        int64_t *v = ncp_arena_alloc(ctx->arena, nos->n * sizeof(int64_t));
+        for (size_t i = 0; i < nos->n; i++)
+            v[i] = act_no(nos->items[i]);
+        f.nos = v;
+        f.n_nos = nos->n;
+    }
+    const ncp_arg_t *d = ncp_arg(A, "isDefault");
+    if (!d->present)
+        d = ncp_arg(A, "isDefaultGroup");
+    if (d->present)
+        f.is_default = d->b;
+    const ncp_arg_t *name = ncp_arg(A, "accessControlGroupName");
+    if (name->present)
+        f.name = name->s;
+    page(A, &f.offset, &f.limit);
+    rows_t r = {ctx, 0, false, "accessControlGroupList", "accessControlGroup"};
+    if (ctx->so->acg_list(ctx->st, ctx->arena, &f, &r.total, acg_row, &r, err) < 0)
+        return -1;
+    rows_close(&r);
+    return 0;
+}
+
+/* The caller's ACG by number, or 24076 (unknown and foreign alike). */
+static int own_acg(ncp_ctx_t *ctx, ncp_acg_t *g, ncp_err_t *err)
+{
+    const ncp_arg_t *a = ncp_arg(&ctx->args, "accessControlGroupConfigurationNo");
+    int r = ctx->so->acg_get(ctx->st, ctx->arena, act_no(a->s), g, err);
+    if (r < 0)
+        return -1;
+    if (r == 0 || g->account_id != ctx->account_id) {
+        char no[24];
+        snprintf(no, sizeof(no), "%" PRId64, act_no(a->s));
+        ncp_err_set(err, NCP_E_ACG_NOT_OWNED, no);
+        return -1;
+    }
+    return 0;
+}
+
+static int rule_row(void *p, const ncp_acg_rule_t *rule)
+{
+    rows_t *r = p;
+    ncp_emit_t *e = r->ctx->em;
+    char b[24];
+    r->total++;
+    ncp_emit_obj_begin(e, NULL);
+    snprintf(b, sizeof(b), "%" PRId64, rule->no);
+    ncp_emit_str(e, "accessControlRuleConfigurationNo", b);
+    char lower[16];
+    size_t i = 0;
+    for (; rule->protocol[i] && i + 1 < sizeof(lower); i++)
+        lower[i] = (char)(rule->protocol[i] | 0x20);
+    lower[i] = '\0';
+    ncp_emit_code(e, "protocolType", rule->protocol, lower);
+    ncp_emit_str(e, "sourceIp", rule->source_ip);
+    if (rule->source_acg_no) {
+        snprintf(b, sizeof(b), "%" PRId64, rule->source_acg_no);
+        ncp_emit_str(e, "sourceAccessControlRuleConfigurationNo", b);
+        ncp_emit_str(e, "sourceAccessControlRuleName", rule->source_acg_name);
+    }
+    ncp_emit_str(e, "destinationPort", rule->port);
+    ncp_emit_str(e, "accessControlRuleDescription", rule->description);
+    ncp_emit_obj_end(e);
+    return 0;
+}
+
+static int count_rule(void *p, const ncp_acg_rule_t *rule)
+{
+    (void)rule;
+    (*(int64_t *)p)++;
+    return 0;
+}
+
+int act_getAccessControlRuleList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    ncp_acg_t g;
+    if (own_acg(ctx, &g, err) < 0)
+        return -1;
+    int64_t n = 0;
+    if (ctx->so->acg_rule_list(ctx->st, ctx->arena, g.no, count_rule, &n, err) < 0)
+        return -1;
+    rows_t r = {ctx, n, false, "accessControlRuleList", "accessControlRule"};
+    rows_open(&r);
+    if (ctx->so->acg_rule_list(ctx->st, ctx->arena, g.no, rule_row, &r, err) < 0)
+        return -1;
+    rows_close(&r);
+    return 0;
+}
+
+static int server_row(void *p, const ncp_server_t *s)
+{
+    rows_t *r = p;
+    rows_open(r);
+    act_emit_server(r->ctx, s, false);
+    return 0;
+}
+
+int act_getAccessControlGroupServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    ncp_acg_t g;
+    if (own_acg(ctx, &g, err) < 0)
+        return -1;
+    ncp_server_filter_t f = {.account_id = ctx->account_id, .status = -1, .acg_no = g.no};
+    rows_t r = {ctx, 0, false, "serverInstanceList", "serverInstance"};
+    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &r.total, server_row, &r, err) < 0)
+        return -1;
+    rows_close(&r);
+    return 0;
+}
+
+/* ---- root passwords ----------------------------------------------------- */
+
+/* The server's root password when `pem` is the private key of its login
+ * key; 24001 otherwise. */
+static int root_password(ncp_ctx_t *ctx, const ncp_server_t *s, const char *pem, size_t pem_len,
+                         const char **out, ncp_err_t *err)
+{
+    char fp[NCP_FINGERPRINT_LEN];
+    ncp_login_key_t k;
+    if (!pem || !pem_len || ncp_private_key_fingerprint(pem, pem_len, fp) < 0) {
+        ncp_err_set(err, NCP_E_BAD_PRIVATE_KEY);
+        return -1;
+    }
+    int r = ctx->so->login_key_get(ctx->st, ctx->arena, ctx->account_id, s->login_key, &k, err);
+    if (r < 0)
+        return -1;
+    if (r == 0 || strcmp(k.fingerprint, fp) != 0) {
+        ncp_err_set(err, NCP_E_BAD_PRIVATE_KEY);
+        return -1;
+    }
+    return act_password_open(ctx, s->root_password, out, err);
+}
+
+int act_getRootPassword(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_arg_t *no = ncp_arg(&ctx->args, "serverInstanceNo");
+    const ncp_arg_t *pem = ncp_arg(&ctx->args, "privateKey");
+    ncp_server_t s;
+    const char *pw;
+    if (act_server_resolve(ctx, no->s, no->len, &s, err) < 0 ||
+        root_password(ctx, &s, pem->s, pem->len, &pw, err) < 0)
+        return -1;
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
+    ncp_env_total_rows(ctx->em, 1);
+    ncp_emit_str(ctx->em, "rootPassword", pw);
+    ncp_env_end(ctx->em);
+    return 0;
+}
+
+int act_getRootPasswordServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const char *L = "rootPasswordServerInstanceList";
+    const ncp_arg_t *list = ncp_arg(&ctx->args, L);
+    const char **pw = ncp_arena_alloc(ctx->arena, list->n * sizeof(char *));
+    const char **nos = ncp_arena_alloc(ctx->arena, list->n * sizeof(char *));
+    for (size_t i = 0; i < list->n; i++) {
+        const char *no = ncp_arg_field(&ctx->args, L, i, "serverInstanceNo");
+        const char *pem = ncp_arg_field(&ctx->args, L, i, "privateKey");
+        if (!no) {
+            char loc[96];
+            snprintf(loc, sizeof(loc), "%s.%zu.serverInstanceNo", L, i + 1);
+            ncp_err_set(err, NCP_E_REQUIRED, loc);
+            return -1;
+        }
+        ncp_server_t s;
+        if (act_server_resolve(ctx, no, strlen(no), &s, err) < 0 ||
+            root_password(ctx, &s, pem, pem ? strlen(pem) : 0, &pw[i], err) < 0)
+            return -1;
+        nos[i] = no;
+    }
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
+    ncp_env_total_rows(ctx->em, (int64_t)list->n);
+    ncp_emit_list_begin_bare(ctx->em, L);
+    for (size_t i = 0; i < list->n; i++) {
+        ncp_emit_obj_begin(ctx->em, NULL);
+        ncp_emit_str(ctx->em, "serverInstanceNo", nos[i]);
+        ncp_emit_str(ctx->em, "rootPassword", pw[i]);
+        ncp_emit_obj_end(ctx->em);
+    }
+    ncp_emit_list_end(ctx->em);
+    ncp_env_end(ctx->em);
+    return 0;
+}
