@@ -130,6 +130,39 @@ static int response_format(const ncp_kvs_t *kvs, ncp_fmt_t *fmt, ncp_err_t *err)
     return 0;
 }
 
+/* Unsealed secrets, per thread, keyed by the sealed bytes themselves: a
+ * changed or rotated secret has different sealed bytes, so it can never be
+ * served stale; disabled keys are still read from the store every time. */
+typedef struct secret_slot {
+    size_t sealed_len;
+    uint8_t sealed[256 + NCP_SEAL_OVERHEAD];
+    char secret[257];
+} secret_slot_t;
+
+static _Thread_local secret_slot_t secret_cache[4];
+static _Thread_local unsigned secret_next;
+
+static int unseal_secret(const ncp_app_t *app, const ncp_key_t *key, char secret[257])
+{
+    for (size_t i = 0; i < 4; i++) {
+        secret_slot_t *sl = &secret_cache[i];
+        if (sl->sealed_len == key->secret_sealed_len &&
+            memcmp(sl->sealed, key->secret_sealed, sl->sealed_len) == 0) {
+            memcpy(secret, sl->secret, sizeof(sl->secret));
+            return 0;
+        }
+    }
+    size_t slen = key->secret_sealed_len - NCP_SEAL_OVERHEAD;
+    if (ncp_unseal(app->master_key, key->secret_sealed, key->secret_sealed_len, secret) < 0)
+        return -1;
+    secret[slen] = '\0';
+    secret_slot_t *sl = &secret_cache[secret_next++ % 4];
+    sl->sealed_len = key->secret_sealed_len;
+    memcpy(sl->sealed, key->secret_sealed, key->secret_sealed_len);
+    memcpy(sl->secret, secret, sizeof(sl->secret));
+    return 0;
+}
+
 /* Authenticates the request; fills the account on success. Gateway 401. */
 static int authenticate(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
                         const ncp_request_t *req, int64_t now, int64_t *account_out,
@@ -164,13 +197,11 @@ static int authenticate(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
         return -1;
     }
     char secret[257];
-    size_t slen = key.secret_sealed_len - NCP_SEAL_OVERHEAD;
-    if (ncp_unseal(app->master_key, key.secret_sealed, key.secret_sealed_len, secret) < 0) {
+    if (unseal_secret(app, &key, secret) < 0) {
         ncp_err_internal(err, "cannot unseal the secret of %s (wrong master key?)",
                          key.access_key);
         return -1;
     }
-    secret[slen] = '\0';
     bool ok = false;
     if (req->h_sig_v2 && *req->h_sig_v2)
         ok = ncp_auth_verify(secret, req->method, req->raw_uri, req->h_timestamp,

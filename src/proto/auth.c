@@ -11,11 +11,27 @@
 void ncp_auth_sign(const char *secret, const char *method, const char *uri, const char *timestamp,
                    const char *access_key, char out[45])
 {
-    ncp_buf_t b;
-    ncp_buf_init(&b, 0);
-    ncp_buf_printf(&b, "%s %s\n%s\n%s", method, uri, timestamp, access_key);
-    ncp_hmac_sha256_b64(secret, strlen(secret), b.data, b.len, out);
-    ncp_buf_release(&b);
+    char small[1024];
+    size_t ml = strlen(method), ul = strlen(uri), tl = strlen(timestamp),
+           al = strlen(access_key);
+    size_t n = ml + 1 + ul + 1 + tl + 1 + al;
+    char *m = n < sizeof(small) ? small : malloc(n + 1);
+    if (!m)
+        abort();
+    char *p = m;
+    memcpy(p, method, ml);
+    p += ml;
+    *p++ = ' ';
+    memcpy(p, uri, ul);
+    p += ul;
+    *p++ = '\n';
+    memcpy(p, timestamp, tl);
+    p += tl;
+    *p++ = '\n';
+    memcpy(p, access_key, al);
+    ncp_hmac_sha256_b64(secret, strlen(secret), m, n, out);
+    if (m != small)
+        free(m);
 }
 
 int ncp_auth_check_timestamp(const char *ts, int64_t now_ms, int64_t skew_ms, ncp_err_t *err)

@@ -89,6 +89,13 @@ void ncp_emit_init(ncp_emit_t *e, ncp_fmt_t fmt, ncp_buf_t *out)
     e->out = out;
 }
 
+static void tag(ncp_emit_t *e, const char *open, const char *name, const char *close)
+{
+    ncp_buf_puts(e->out, open);
+    ncp_buf_puts(e->out, name);
+    ncp_buf_puts(e->out, close);
+}
+
 static ncp_emit_frame_t *top(ncp_emit_t *e)
 {
     return &e->st[e->depth - 1];
@@ -145,7 +152,7 @@ void ncp_emit_root_begin(ncp_emit_t *e, const char *name)
         ncp_buf_puts(e->out, name);
         ncp_buf_puts(e->out, "\": {");
     } else {
-        ncp_buf_printf(e->out, "<%s>", name);
+        tag(e, "<", name, ">");
     }
     push(e, name, NULL, false);
 }
@@ -156,7 +163,7 @@ void ncp_emit_root_end(ncp_emit_t *e)
     if (e->fmt == NCP_FMT_JSON)
         ncp_buf_puts(e->out, f->count ? "\n}}" : "}}");
     else
-        ncp_buf_printf(e->out, "\n</%s>", f->name);
+        tag(e, "\n</", f->name, ">");
     e->depth--;
 }
 
@@ -166,7 +173,7 @@ void ncp_emit_obj_begin(ncp_emit_t *e, const char *name)
     if (e->fmt == NCP_FMT_JSON)
         ncp_buf_putc(e->out, '{');
     else
-        ncp_buf_printf(e->out, "<%s>", el);
+        tag(e, "<", el, ">");
     push(e, el, NULL, false);
 }
 
@@ -183,7 +190,7 @@ void ncp_emit_obj_end(ncp_emit_t *e)
     } else {
         ncp_buf_putc(e->out, '\n');
         indent(e, e->depth);
-        ncp_buf_printf(e->out, "</%s>", f->name);
+        tag(e, "</", f->name, ">");
     }
 }
 
@@ -194,7 +201,7 @@ void ncp_emit_list_begin(ncp_emit_t *e, const char *name, const char *item)
     if (e->fmt == NCP_FMT_JSON)
         ncp_buf_putc(e->out, '[');
     else
-        ncp_buf_printf(e->out, "<%s>", name);
+        tag(e, "<", name, ">");
     push(e, name, item, false);
     top(e)->open_at = at;
 }
@@ -226,11 +233,11 @@ void ncp_emit_list_end(ncp_emit_t *e)
         ncp_buf_putc(e->out, ']');
     } else if (!f->count) {
         ncp_buf_truncate(e->out, f->open_at);
-        ncp_buf_printf(e->out, "<%s/>", f->name);
+        tag(e, "<", f->name, "/>");
     } else {
         ncp_buf_putc(e->out, '\n');
         indent(e, e->depth);
-        ncp_buf_printf(e->out, "</%s>", f->name);
+        tag(e, "</", f->name, ">");
     }
 }
 
@@ -238,13 +245,13 @@ static void scalar_open(ncp_emit_t *e, const char *name, const char **el)
 {
     *el = member(e, name);
     if (e->fmt == NCP_FMT_XML)
-        ncp_buf_printf(e->out, "<%s>", *el);
+        tag(e, "<", *el, ">");
 }
 
 static void scalar_close(ncp_emit_t *e, const char *el)
 {
     if (e->fmt == NCP_FMT_XML)
-        ncp_buf_printf(e->out, "</%s>", el);
+        tag(e, "</", el, ">");
 }
 
 void ncp_emit_strn(ncp_emit_t *e, const char *name, const char *s, size_t len)
@@ -268,7 +275,15 @@ void ncp_emit_int(ncp_emit_t *e, const char *name, int64_t v)
 {
     const char *el;
     scalar_open(e, name, &el);
-    ncp_buf_printf(e->out, "%" PRId64, v);
+    char b[24], *p = b + sizeof(b);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    ncp_buf_append(e->out, p, (size_t)(b + sizeof(b) - p));
     scalar_close(e, el);
 }
 

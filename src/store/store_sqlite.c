@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,14 @@ static const char *const migrations[] = {
     "CREATE INDEX servers_by_key ON servers(account_id, login_key);"
     "CREATE INDEX servers_by_ip ON servers(zone_no, private_ip);"
     "CREATE INDEX server_acgs_by_acg ON server_acgs(acg_no, server_no);",
+    /* 3: list reads without child queries: ACG numbers and child counts on the row */
+    "ALTER TABLE servers ADD COLUMN acg_nos TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE servers ADD COLUMN n_tags INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE servers ADD COLUMN n_parts INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE servers SET acg_nos = coalesce((SELECT group_concat(acg_no, ',') FROM"
+    "  (SELECT acg_no FROM server_acgs x WHERE x.server_no = servers.no ORDER BY ord)), ''),"
+    "  n_tags = (SELECT count(*) FROM server_tags t WHERE t.server_no = servers.no),"
+    "  n_parts = (SELECT count(*) FROM server_parts p WHERE p.server_no = servers.no);",
 };
 
 /* ---- prepared statements ------------------------------------------------ */
@@ -77,17 +86,18 @@ static const char *const migrations[] = {
     " s.login_key, s.fee_monitoring, s.public_ip, s.private_ip, s.image_name, s.image_code," \
     " s.product_code, s.status, s.op, s.create_ms, s.uptime_ms, s.protect, s.pf_public_ip,"  \
     " s.pf_ext_port, s.pf_int_port, s.zone_no, s.disk_type, s.disk_detail, s.instance_type," \
-    " s.user_data, s.init_script_no, s.basic_storage_no, s.root_pw"
+    " s.user_data, s.init_script_no, s.basic_storage_no, s.root_pw, s.acg_nos, s.n_tags,"  \
+    " s.n_parts"
 
 enum {
     Q_META_GET, Q_META_SET, Q_ACCOUNT_ADD, Q_ACCOUNT_COUNT, Q_KEY_ADD, Q_KEY_GET, Q_KEY_LIST,
     Q_KEY_DISABLE, Q_SEQ_NEXT, Q_SEQ_RAISE, Q_INST_GET, Q_INST_PUT, Q_ACG_PUT, Q_SERVER_GET,
-    Q_SERVER_ACGS, Q_SERVER_TAGS, Q_SERVER_PARTS, Q_SERVER_PUT, Q_SERVER_DEL_ACGS,
+    Q_SERVER_TAGS, Q_SERVER_PARTS, Q_SERVER_PUT, Q_SERVER_DEL_ACGS,
     Q_SERVER_DEL_TAGS, Q_SERVER_DEL_PARTS, Q_SERVER_ADD_ACG, Q_SERVER_ADD_TAG,
     Q_SERVER_ADD_PART, Q_SERVER_STATE, Q_SERVER_DELETE, Q_TRANS_PUT, Q_TRANS_GET,
     Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_COUNTER_INIT, Q_COUNTER_NEXT,
     Q_ACG_GET, Q_RULE_PUT, Q_RULE_LIST, Q_KEY2_PUT, Q_KEY2_GET, Q_KEY2_DELETE, Q_KEY2_USERS,
-    Q_NAME_TAKEN, Q_IP_TAKEN, Q__N
+    Q_NAME_TAKEN, Q_IP_TAKEN, Q_BEGIN, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -112,9 +122,6 @@ static const char *const sql[Q__N] = {
     [Q_ACG_PUT] = "INSERT OR REPLACE INTO acgs(no, account_id, name, description, is_default,"
                   " create_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_SERVER_GET] = "SELECT " SERVER_COLS " FROM servers s WHERE s.no=?1 AND s.account_id=?2",
-    [Q_SERVER_ACGS] = "SELECT g.no, g.account_id, g.name, g.description, g.is_default,"
-                      " g.create_ms FROM server_acgs x JOIN acgs g ON g.no = x.acg_no"
-                      " WHERE x.server_no=?1 ORDER BY x.ord",
     [Q_SERVER_TAGS] = "SELECT key, value FROM server_tags WHERE server_no=?1 ORDER BY ord",
     [Q_SERVER_PARTS] = "SELECT mount_point, size FROM server_parts WHERE server_no=?1"
                        " ORDER BY ord",
@@ -123,9 +130,9 @@ static const char *const sql[Q__N] = {
         " base_size, platform, login_key, fee_monitoring, public_ip, private_ip, image_name,"
         " image_code, product_code, status, op, create_ms, uptime_ms, protect, pf_public_ip,"
         " pf_ext_port, pf_int_port, zone_no, region_no, disk_type, disk_detail, instance_type,"
-        " user_data, init_script_no, basic_storage_no, root_pw) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
-        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
-        " ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)",
+        " user_data, init_script_no, basic_storage_no, root_pw, acg_nos, n_tags, n_parts)"
+        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
     [Q_SERVER_DEL_ACGS] = "DELETE FROM server_acgs WHERE server_no=?1",
     [Q_SERVER_DEL_TAGS] = "DELETE FROM server_tags WHERE server_no=?1",
     [Q_SERVER_DEL_PARTS] = "DELETE FROM server_parts WHERE server_no=?1",
@@ -163,12 +170,32 @@ static const char *const sql[Q__N] = {
     [Q_KEY2_USERS] = "SELECT count(*) FROM servers WHERE account_id=?1 AND login_key=?2",
     [Q_NAME_TAKEN] = "SELECT 1 FROM servers WHERE account_id=?1 AND name=?2 LIMIT 1",
     [Q_IP_TAKEN] = "SELECT 1 FROM servers WHERE zone_no=?1 AND private_ip=?2 LIMIT 1",
+    [Q_BEGIN] = "BEGIN",
+    [Q_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
 };
+
+/* ACG rows never change once created (classic has no ACG edit actions), so
+ * each connection keeps the ones it has read: server reads need no join. */
+typedef struct acg_slot {
+    int64_t no;
+    ncp_acg_t g; /* strings owned by the cache */
+} acg_slot_t;
+
+#define DYN_CACHE 16
 
 struct ncp_store {
     sqlite3 *db;
     sqlite3_stmt *q[Q__N];
     bool in_txn;
+    acg_slot_t *acgs;          /* open addressing on no; no == 0 is free */
+    size_t cap_acgs, n_acgs;
+    struct {
+        char *sql;
+        sqlite3_stmt *s;
+    } dyn[DYN_CACHE];          /* prepared dynamic statements (list filters) */
+    unsigned dyn_next;
 };
 
 static int fail(ncp_store_t *st, ncp_err_t *err, const char *what)
@@ -227,10 +254,27 @@ static void bind_str(sqlite3_stmt *s, int i, const char *v)
 
 /* ---- open / close / transactions ---------------------------------------- */
 
+static void acg_cache_free(ncp_store_t *st)
+{
+    for (size_t i = 0; i < st->cap_acgs; i++)
+        if (st->acgs[i].no) {
+            free((char *)st->acgs[i].g.name);
+            free((char *)st->acgs[i].g.description);
+        }
+    free(st->acgs);
+    st->acgs = NULL;
+    st->cap_acgs = st->n_acgs = 0;
+}
+
 static void sq_close(ncp_store_t *st)
 {
     if (!st)
         return;
+    acg_cache_free(st);
+    for (int i = 0; i < DYN_CACHE; i++) {
+        sqlite3_finalize(st->dyn[i].s);
+        free(st->dyn[i].sql);
+    }
     for (int i = 0; i < Q__N; i++)
         sqlite3_finalize(st->q[i]);
     sqlite3_close_v2(st->db);
@@ -269,8 +313,18 @@ rollback:
     return -1;
 }
 
+/* Connections are never shared between threads, so SQLite's own mutexes
+ * and its global memory statistics (one global lock) are pure overhead. */
+static void configure_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static ncp_store_t *sq_open(const char *path, ncp_err_t *err)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, configure_once);
     ncp_store_t *st = calloc(1, sizeof(*st));
     if (!st)
         abort();
@@ -295,7 +349,8 @@ static ncp_store_t *sq_open(const char *path, ncp_err_t *err)
 
 static int sq_begin(ncp_store_t *st, bool write, ncp_err_t *err)
 {
-    if (exec(st, write ? "BEGIN IMMEDIATE" : "BEGIN", err) < 0)
+    sqlite3_stmt *s = stmt(st, write ? Q_BEGIN_WRITE : Q_BEGIN, err);
+    if (!s || run(st, s, err) < 0)
         return -1;
     st->in_txn = true;
     return 0;
@@ -303,7 +358,8 @@ static int sq_begin(ncp_store_t *st, bool write, ncp_err_t *err)
 
 static int sq_commit(ncp_store_t *st, ncp_err_t *err)
 {
-    if (exec(st, "COMMIT", err) < 0) {
+    sqlite3_stmt *s = stmt(st, Q_COMMIT, err);
+    if (!s || run(st, s, err) < 0) {
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
         st->in_txn = false;
         return -1;
@@ -314,9 +370,39 @@ static int sq_commit(ncp_store_t *st, ncp_err_t *err)
 
 static void sq_rollback(ncp_store_t *st)
 {
-    if (st->in_txn)
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st->in_txn) {
+        ncp_err_t err;
+        ncp_err_init(&err);
+        sqlite3_stmt *s = stmt(st, Q_ROLLBACK, &err);
+        if (!s || run(st, s, &err) < 0)
+            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     st->in_txn = false;
+}
+
+/* A prepared statement for dynamic SQL text, from the connection's cache.
+ * The caller resets it after use and never finalizes it. */
+static sqlite3_stmt *dyn_prepare(ncp_store_t *st, const char *q, ncp_err_t *err)
+{
+    for (int i = 0; i < DYN_CACHE; i++)
+        if (st->dyn[i].sql && strcmp(st->dyn[i].sql, q) == 0) {
+            sqlite3_reset(st->dyn[i].s);
+            sqlite3_clear_bindings(st->dyn[i].s);
+            return st->dyn[i].s;
+        }
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v3(st->db, q, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+        fail(st, err, "prepare");
+        return NULL;
+    }
+    unsigned i = st->dyn_next++ % DYN_CACHE;
+    sqlite3_finalize(st->dyn[i].s);
+    free(st->dyn[i].sql);
+    st->dyn[i].sql = strdup(q);
+    if (!st->dyn[i].sql)
+        abort();
+    st->dyn[i].s = s;
+    return s;
 }
 
 /* ---- meta, accounts, keys ----------------------------------------------- */
@@ -507,6 +593,8 @@ static int sq_instance_put(ncp_store_t *st, const ncp_instance_t *in, ncp_err_t 
     return run(st, s, err);
 }
 
+static void acg_cache_put(ncp_store_t *st, const ncp_acg_t *g);
+
 static int sq_acg_put(ncp_store_t *st, const ncp_acg_t *g, ncp_err_t *err)
 {
     sqlite3_stmt *s = stmt(st, Q_ACG_PUT, err);
@@ -518,12 +606,20 @@ static int sq_acg_put(ncp_store_t *st, const ncp_acg_t *g, ncp_err_t *err)
     bind_str(s, 4, g->description);
     sqlite3_bind_int(s, 5, g->is_default);
     sqlite3_bind_int64(s, 6, g->create_ms);
-    return run(st, s, err);
+    if (run(st, s, err) < 0)
+        return -1;
+    acg_cache_put(st, g);
+    return 0;
 }
 
 /* ---- servers ------------------------------------------------------------ */
 
-static void read_server(ncp_arena_t *a, sqlite3_stmt *s, ncp_server_t *v)
+typedef struct row_extra {
+    const char *acg_nos; /* "39995,40001" in order */
+    int n_tags, n_parts;
+} row_extra_t;
+
+static void read_server(ncp_arena_t *a, sqlite3_stmt *s, ncp_server_t *v, row_extra_t *x)
 {
     memset(v, 0, sizeof(*v));
     int i = 0;
@@ -558,76 +654,114 @@ static void read_server(ncp_arena_t *a, sqlite3_stmt *s, ncp_server_t *v)
     v->init_script_no = col_str(a, s, i++);
     v->basic_storage_no = sqlite3_column_int64(s, i++);
     v->root_password = col_str(a, s, i++);
+    x->acg_nos = col_str(a, s, i++);
+    x->n_tags = sqlite3_column_int(s, i++);
+    x->n_parts = sqlite3_column_int(s, i++);
 }
 
-/* Loads the ACG, tag and partition lists of v. */
-static int read_children(ncp_store_t *st, ncp_arena_t *a, ncp_server_t *v, ncp_err_t *err)
+static acg_slot_t *acg_slot(ncp_store_t *st, int64_t no)
 {
-    sqlite3_stmt *s = stmt(st, Q_SERVER_ACGS, err);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, v->no);
-    size_t cap = 0;
+    if (!st->cap_acgs)
+        return NULL;
+    size_t m = st->cap_acgs - 1;
+    size_t i = (size_t)((uint64_t)no * 0x9e3779b97f4a7c15ULL >> 17) & m;
+    while (st->acgs[i].no && st->acgs[i].no != no)
+        i = (i + 1) & m;
+    return &st->acgs[i];
+}
+
+static void acg_cache_put(ncp_store_t *st, const ncp_acg_t *g)
+{
+    if ((st->n_acgs + 1) * 2 > st->cap_acgs) {
+        acg_slot_t *old = st->acgs;
+        size_t old_cap = st->cap_acgs;
+        st->cap_acgs = old_cap ? old_cap * 2 : 64;
+        st->acgs = calloc(st->cap_acgs, sizeof(acg_slot_t));
+        if (!st->acgs)
+            abort();
+        st->n_acgs = 0;
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].no) {
+                *acg_slot(st, old[i].no) = old[i];
+                st->n_acgs++;
+            }
+        free(old);
+    }
+    acg_slot_t *sl = acg_slot(st, g->no);
+    if (sl->no) {
+        free((char *)sl->g.name);
+        free((char *)sl->g.description);
+    } else {
+        st->n_acgs++;
+    }
+    sl->no = g->no;
+    sl->g = *g;
+    sl->g.name = strdup(g->name);
+    sl->g.description = strdup(g->description);
+    if (!sl->g.name || !sl->g.description)
+        abort();
+}
+
+static int sq_acg_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_acg_t *out,
+                      ncp_err_t *err);
+
+/* Loads the ACG, tag and partition lists of v. */
+static int read_children(ncp_store_t *st, ncp_arena_t *a, ncp_server_t *v, const row_extra_t *x,
+                         ncp_err_t *err)
+{
+    size_t n = 0;
+    for (const char *p = x->acg_nos; *p; p++)
+        n += *p == ',';
+    n += *x->acg_nos ? 1 : 0;
+    if (n) {
+        v->acgs = ncp_arena_alloc(a, n * sizeof(ncp_acg_t));
+        const char *p = x->acg_nos;
+        for (size_t k = 0; k < n; k++) {
+            int64_t no = strtoll(p, (char **)&p, 10);
+            if (*p == ',')
+                p++;
+            acg_slot_t *sl = acg_slot(st, no);
+            if (sl && sl->no == no) {
+                v->acgs[v->n_acgs++] = sl->g;
+                continue;
+            }
+            int r = sq_acg_get(st, a, no, &v->acgs[v->n_acgs], err);
+            if (r < 0)
+                return -1;
+            if (r == 1)
+                acg_cache_put(st, &v->acgs[v->n_acgs++]);
+        }
+    }
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (v->n_acgs == cap) {
-            cap = cap ? cap * 2 : 2;
-            ncp_acg_t *n = ncp_arena_alloc(a, cap * sizeof(*n));
-            if (v->n_acgs)
-                memcpy(n, v->acgs, v->n_acgs * sizeof(*n));
-            v->acgs = n;
+    sqlite3_stmt *s;
+    if (x->n_tags > 0) {
+        s = stmt(st, Q_SERVER_TAGS, err);
+        if (!s)
+            return -1;
+        sqlite3_bind_int64(s, 1, v->no);
+        v->tags = ncp_arena_alloc(a, (size_t)x->n_tags * sizeof(ncp_tag_t));
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW && v->n_tags < (size_t)x->n_tags) {
+            v->tags[v->n_tags].key = col_str(a, s, 0);
+            v->tags[v->n_tags++].value = col_str(a, s, 1);
         }
-        ncp_acg_t *g = &v->acgs[v->n_acgs++];
-        g->no = sqlite3_column_int64(s, 0);
-        g->account_id = sqlite3_column_int64(s, 1);
-        g->name = col_str(a, s, 2);
-        g->description = col_str(a, s, 3);
-        g->is_default = sqlite3_column_int(s, 4) != 0;
-        g->create_ms = sqlite3_column_int64(s, 5);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+            return fail(st, err, "server_tags");
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return fail(st, err, "server_acgs");
-
-    s = stmt(st, Q_SERVER_TAGS, err);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, v->no);
-    cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (v->n_tags == cap) {
-            cap = cap ? cap * 2 : 2;
-            ncp_tag_t *n = ncp_arena_alloc(a, cap * sizeof(*n));
-            if (v->n_tags)
-                memcpy(n, v->tags, v->n_tags * sizeof(*n));
-            v->tags = n;
+    if (x->n_parts > 0) {
+        s = stmt(st, Q_SERVER_PARTS, err);
+        if (!s)
+            return -1;
+        sqlite3_bind_int64(s, 1, v->no);
+        v->parts = ncp_arena_alloc(a, (size_t)x->n_parts * sizeof(ncp_partition_t));
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW && v->n_parts < (size_t)x->n_parts) {
+            v->parts[v->n_parts].mount_point = col_str(a, s, 0);
+            v->parts[v->n_parts++].size = col_str(a, s, 1);
         }
-        v->tags[v->n_tags].key = col_str(a, s, 0);
-        v->tags[v->n_tags++].value = col_str(a, s, 1);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+            return fail(st, err, "server_parts");
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return fail(st, err, "server_tags");
-
-    s = stmt(st, Q_SERVER_PARTS, err);
-    if (!s)
-        return -1;
-    sqlite3_bind_int64(s, 1, v->no);
-    cap = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (v->n_parts == cap) {
-            cap = cap ? cap * 2 : 2;
-            ncp_partition_t *n = ncp_arena_alloc(a, cap * sizeof(*n));
-            if (v->n_parts)
-                memcpy(n, v->parts, v->n_parts * sizeof(*n));
-            v->parts = n;
-        }
-        v->parts[v->n_parts].mount_point = col_str(a, s, 0);
-        v->parts[v->n_parts++].size = col_str(a, s, 1);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return fail(st, err, "server_parts");
     return 0;
 }
 
@@ -644,9 +778,10 @@ static int sq_server_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, in
         sqlite3_reset(s);
         return rc == SQLITE_DONE ? 0 : fail(st, err, "server_get");
     }
-    read_server(a, s, out);
+    row_extra_t x;
+    read_server(a, s, out, &x);
     sqlite3_reset(s);
-    return read_children(st, a, out, err) < 0 ? -1 : 1;
+    return read_children(st, a, out, &x, err) < 0 ? -1 : 1;
 }
 
 static int64_t region_of(int64_t zone_no);
@@ -689,6 +824,15 @@ static int sq_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
     bind_str(s, i++, v->init_script_no);
     sqlite3_bind_int64(s, i++, v->basic_storage_no);
     bind_str(s, i++, v->root_password);
+    char acg_nos[21 * 8];
+    size_t o = 0;
+    acg_nos[0] = '\0';
+    for (size_t k = 0; k < v->n_acgs && o + 22 < sizeof(acg_nos); k++)
+        o += (size_t)snprintf(acg_nos + o, sizeof(acg_nos) - o, "%s%" PRId64, k ? "," : "",
+                              v->acgs[k].no);
+    sqlite3_bind_text(s, i++, acg_nos, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, i++, (int)v->n_tags);
+    sqlite3_bind_int(s, i++, (int)v->n_parts);
     if (run(st, s, err) < 0)
         return -1;
 
@@ -765,29 +909,38 @@ static int sq_server_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
 }
 
 /* Builds " WHERE ..." for f; binds are numbered in the order they are added. */
+typedef struct bind {
+    bool is_str;
+    int64_t i;
+    const char *s;
+} bind_t;
+
 typedef struct binds {
-    enum { B_INT, B_STR } type[4096];
-    int64_t i[4096];
-    const char *s[4096];
-    int n;
+    int n, cap;
+    bind_t v[];
 } binds_t;
 
-static int add_int(binds_t *b, int64_t v)
+/* Room for every bind a filter can produce. */
+static binds_t *binds_new(const ncp_server_filter_t *f)
 {
-    if (b->n >= 4096)
-        return -1;
-    b->type[b->n] = B_INT;
-    b->i[b->n++] = v;
-    return 0;
+    size_t cap = 16 + (f ? f->n_nos + f->n_types + f->n_tag_keys + f->n_tag_values : 16);
+    binds_t *b = calloc(1, sizeof(*b) + cap * sizeof(bind_t));
+    if (!b)
+        abort();
+    b->cap = (int)cap;
+    return b;
 }
 
-static int add_str(binds_t *b, const char *v)
+static void add_int(binds_t *b, int64_t v)
 {
-    if (b->n >= 4096)
-        return -1;
-    b->type[b->n] = B_STR;
-    b->s[b->n++] = v;
-    return 0;
+    if (b->n < b->cap)
+        b->v[b->n++] = (bind_t){false, v, NULL};
+}
+
+static void add_str(binds_t *b, const char *v)
+{
+    if (b->n < b->cap)
+        b->v[b->n++] = (bind_t){true, 0, v};
 }
 
 static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
@@ -867,10 +1020,10 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
 static void bind_all(sqlite3_stmt *s, const binds_t *b)
 {
     for (int i = 0; i < b->n; i++) {
-        if (b->type[i] == B_INT)
-            sqlite3_bind_int64(s, i + 1, b->i[i]);
+        if (b->v[i].is_str)
+            sqlite3_bind_text(s, i + 1, b->v[i].s, -1, SQLITE_STATIC);
         else
-            sqlite3_bind_text(s, i + 1, b->s[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, i + 1, b->v[i].i);
     }
 }
 
@@ -878,30 +1031,27 @@ static int sq_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
                           int64_t *total_out, ncp_server_cb cb, void *ctx, ncp_err_t *err)
 {
     int ret = -1;
-    binds_t *b = calloc(1, sizeof(*b));
+    binds_t *b = binds_new(f);
     ncp_buf_t q;
     ncp_buf_init(&q, 0);
     sqlite3_stmt *s = NULL;
-    if (!b)
-        abort();
 
-    ncp_buf_puts(&q, "SELECT count(*) FROM servers s");
-    where(&q, b, f);
-    if (sqlite3_prepare_v2(st->db, q.data, (int)q.len, &s, NULL) != SQLITE_OK) {
-        fail(st, err, "list prepare");
-        goto cleanup;
+    if (f->limit > 0) { /* paged: count the matches first; else count the rows */
+        ncp_buf_puts(&q, "SELECT count(*) FROM servers s");
+        where(&q, b, f);
+        if (!(s = dyn_prepare(st, q.data, err)))
+            goto cleanup;
+        bind_all(s, b);
+        if (sqlite3_step(s) != SQLITE_ROW) {
+            fail(st, err, "list count");
+            goto cleanup;
+        }
+        *total_out = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        s = NULL;
+        ncp_buf_clear(&q);
+        b->n = 0;
     }
-    bind_all(s, b);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        fail(st, err, "list count");
-        goto cleanup;
-    }
-    *total_out = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    s = NULL;
-
-    ncp_buf_clear(&q);
-    b->n = 0;
     ncp_buf_puts(&q, "SELECT " SERVER_COLS " FROM servers s");
     where(&q, b, f);
     const char *dir = f->descending ? "DESC" : "ASC";
@@ -914,25 +1064,44 @@ static int sq_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
         add_int(b, f->limit);
         add_int(b, f->offset);
     }
-    if (sqlite3_prepare_v2(st->db, q.data, (int)q.len, &s, NULL) != SQLITE_OK) {
-        fail(st, err, "list prepare");
+    if (!(s = dyn_prepare(st, q.data, err)))
         goto cleanup;
-    }
     bind_all(s, b);
+    size_t n = 0, cap = 0;
+    ncp_server_t *rows = NULL;
+    row_extra_t *extra = NULL;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        ncp_server_t v;
-        read_server(a, s, &v);
-        if (read_children(st, a, &v, err) < 0 || cb(ctx, &v) < 0)
-            goto cleanup;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            ncp_server_t *nr = ncp_arena_alloc(a, ncap * sizeof(*nr));
+            row_extra_t *nx = ncp_arena_alloc(a, ncap * sizeof(*nx));
+            if (n) {
+                memcpy(nr, rows, n * sizeof(*nr));
+                memcpy(nx, extra, n * sizeof(*nx));
+            }
+            rows = nr;
+            extra = nx;
+            cap = ncap;
+        }
+        read_server(a, s, &rows[n], &extra[n]);
+        n++;
     }
+    sqlite3_reset(s);
+    s = NULL;
     if (rc != SQLITE_DONE) {
         fail(st, err, "list step");
         goto cleanup;
     }
+    if (f->limit <= 0)
+        *total_out = (int64_t)n;
+    for (size_t i = 0; i < n; i++)
+        if (read_children(st, a, &rows[i], &extra[i], err) < 0 || cb(ctx, &rows[i]) < 0)
+            goto cleanup;
     ret = 0;
 cleanup:
-    sqlite3_finalize(s);
+    if (s)
+        sqlite3_reset(s);
     ncp_buf_release(&q);
     free(b);
     return ret;
@@ -1092,13 +1261,12 @@ static int sq_acg_list(ncp_store_t *st, ncp_arena_t *a, const ncp_acg_filter_t *
                        int64_t *total_out, ncp_acg_cb cb, void *ctx, ncp_err_t *err)
 {
     int ret = -1;
-    binds_t *b = calloc(1, sizeof(*b));
+    ncp_server_filter_t sizing = {.n_nos = f->n_nos};
+    binds_t *b = binds_new(&sizing);
     ncp_buf_t w, q;
     ncp_buf_init(&w, 0);
     ncp_buf_init(&q, 0);
     sqlite3_stmt *s = NULL;
-    if (!b)
-        abort();
     ncp_buf_puts(&w, " WHERE account_id=?");
     add_int(b, f->account_id);
     if (f->nos) {
