@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 PY ?= python3
 
-.PHONY: all setup build run test unit e2e test-asan asan-build clean
+.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress
 
 all: build
 
@@ -42,5 +42,59 @@ test-asan: setup asan-build
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NCPD_BIN=$(CURDIR)/build-asan/ncpd NCPD_ASAN=1 \
 		$(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
 
+# Benchmarks: never part of `make test` (bench/README.md).
+release-build:
+	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build-release -j $(JOBS)
+
+bench:
+	@NCPD_SETUP_EXTRA="wrk nginx-light gnuplot-nox" sh scripts/setup.sh
+	$(MAKE) release-build
+	$(PY) bench/run.py
+
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-release
+
+# ---- fuzzing (libFuzzer, clang, ASan+UBSan; see fuzz/README.md) ----------------
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= form auth emit validate dispatch
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+fuzz-build:
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+		-DCMAKE_C_FLAGS_DEBUG="-O1 -g" -DNCPD_SANITIZE=fuzz -DNCPD_FUZZ=ON >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+
+# Each target for FUZZ_SECONDS on a working copy of its seed corpus (the repo's
+# corpus is never written); new crashers land in $(FUZZ_BUILD)/artifacts/<target>/.
+fuzz: fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+		cp fuzz/corpus/$$t/* $(FUZZ_BUILD)/corpus/$$t/; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s (log $(FUZZ_BUILD)/fuzz_$$t.log)"; \
+		if $(FUZZ_ENV) ./$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=60 \
+			-dict=fuzz/ncp.dict -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ $(FUZZ_BUILD)/corpus/$$t \
+			>$(FUZZ_BUILD)/fuzz_$$t.log 2>&1; then \
+			echo "fuzz: $$t ok: $$(grep -h 'stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$t.log)"; \
+		else \
+			echo "fuzz: $$t FAILED; crasher in $(FUZZ_BUILD)/artifacts/$$t/:"; \
+			grep -h -m5 -E 'ERROR|invariant failed|runtime error|SUMMARY' $(FUZZ_BUILD)/fuzz_$$t.log; \
+			fail=1; \
+		fi; \
+	done; exit $$fail
+
+# Replays every seed and every kept crasher once (no fuzzing).
+fuzz-regress: fuzz-build
+	@fail=0; for t in $(FUZZ_TARGETS); do \
+		files=$$(ls fuzz/corpus/$$t/* fuzz/crashers/$$t/* 2>/dev/null); \
+		for f in $$files; do \
+			if ! $(FUZZ_ENV) ./$(FUZZ_BUILD)/fuzz_$$t -runs=1 $$f >$(FUZZ_BUILD)/regress.log 2>&1; then \
+				echo "fuzz-regress: $$t $$f FAILED:"; \
+				grep -h -m5 -E 'ERROR|invariant failed|runtime error|SUMMARY' $(FUZZ_BUILD)/regress.log; \
+				fail=1; \
+			fi; \
+		done; \
+		echo "fuzz-regress: $$t: $$(echo $$files | wc -w) inputs replayed"; \
+	done; exit $$fail

@@ -12,6 +12,7 @@
 #include "drv/drv.h"
 #include "render/emit.h"
 #include "sched/sched.h"
+#include "store/commit.h"
 #include "spec/spec.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -24,6 +25,7 @@ typedef struct ncp_app {
     const ncp_store_ops_t *so;
     ncp_driver_t drv;
     ncp_sched_t *sched;
+    ncp_committer_t *committer; /* group commit for writes; NULL: each in its own txn */
     int64_t step_ms;
     uint8_t master_key[NCP_MASTER_KEY_LEN];
     const char *admin_token;  /* NULL: the admin endpoints do not exist */

@@ -224,7 +224,8 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     const ncp_image_t *img = img_a->present ? ncp_catalog_image(img_a->s) : NULL;
-    if (!img) { /* also every memberServerImageNo: no member images exist yet */
+    if (!img || ncp_arg(A, "memberServerImageNo")->present) {
+        /* any memberServerImageNo too: no member images exist yet */
         ncp_err_set(err, NCP_E_PRODUCT_NOT_FOUND);
         return -1;
     }
@@ -250,19 +251,24 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     const char **names = ncp_arena_alloc(ctx->arena, (size_t)count * sizeof(char *));
+    uint64_t stamp = (uint64_t)ctx->now_ms; /* generated names: s + hex ms, like the seed's */
     for (int64_t i = 0; i < count; i++) {
-        if (!name_a->present)
-            names[i] = ncp_arena_printf(ctx->arena, "s%" PRIx64, (uint64_t)(ctx->now_ms + i));
-        else if (count == 1)
-            names[i] = name_a->s;
-        else
-            names[i] = ncp_arena_printf(ctx->arena, "%s-%03" PRId64, name_a->s, start_no + i);
-        int r = ctx->so->server_name_taken(ctx->st, ctx->account_id, names[i], err);
-        if (r < 0)
-            return -1;
-        if (r == 1) {
-            ncp_err_set(err, NCP_E_NAME_IN_USE);
-            return -1;
+        for (;;) {
+            if (!name_a->present)
+                names[i] = ncp_arena_printf(ctx->arena, "s%" PRIx64, stamp++);
+            else if (count == 1)
+                names[i] = name_a->s;
+            else
+                names[i] = ncp_arena_printf(ctx->arena, "%s-%03" PRId64, name_a->s, start_no + i);
+            int r = ctx->so->server_name_taken(ctx->st, ctx->account_id, names[i], err);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                break;
+            if (name_a->present) {
+                ncp_err_set(err, NCP_E_NAME_IN_USE);
+                return -1;
+            }
         }
     }
 

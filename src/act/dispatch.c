@@ -290,6 +290,26 @@ static int faults(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
 
 /* ---- the pipeline ------------------------------------------------------- */
 
+typedef struct handler_job {
+    ncp_ctx_t *ctx;
+    ncp_handler_fn fn;
+} handler_job_t;
+
+/* A handler as a group-commit job: it runs on the committer's connection. */
+static int run_handler(void *arg, ncp_store_t *st, ncp_err_t *err)
+{
+    handler_job_t *j = arg;
+    j->ctx->st = st;
+    j->ctx->kick = false;
+    if (j->fn(j->ctx, err) < 0)
+        return -1;
+    if (j->ctx->em->out->over) {
+        ncp_err_internal(err, "response larger than the cap");
+        return -1;
+    }
+    return 0;
+}
+
 void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
                   const ncp_request_t *req, ncp_response_t *resp)
 {
@@ -344,22 +364,31 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     ncp_emit_init(&em, fmt, &resp->body);
     ctx.em = &em;
     bool write = (act->flags & NCP_A_WRITE) != 0;
-    if (app->so->begin(st, write, &err) < 0)
-        goto fail;
     ncp_handler_fn fn = ncp_act_handler(act->name);
-    if (fn(&ctx, &err) < 0) {
-        app->so->rollback(st);
-        goto fail;
+    if (write && app->committer && !(act->flags & NCP_A_SOLO)) {
+        /* group commit: answered only after the batch's commit */
+        handler_job_t job = {&ctx, fn};
+        if (ncp_commit_run(app->committer, run_handler, &job, &err) < 0)
+            goto fail;
+        if (ctx.kick)
+            ncp_sched_kick(app->sched);
+    } else {
+        if (app->so->begin(st, write, &err) < 0)
+            goto fail;
+        if (fn(&ctx, &err) < 0) {
+            app->so->rollback(st);
+            goto fail;
+        }
+        if (resp->body.over) {
+            app->so->rollback(st);
+            ncp_err_internal(&err, "response larger than the cap");
+            goto fail;
+        }
+        if (app->so->commit(st, &err) < 0)
+            goto fail;
+        if (ctx.kick)
+            ncp_sched_kick(app->sched);
     }
-    if (resp->body.over) {
-        app->so->rollback(st);
-        ncp_err_internal(&err, "response larger than the cap");
-        goto fail;
-    }
-    if (app->so->commit(st, &err) < 0)
-        goto fail;
-    if (ctx.kick)
-        ncp_sched_kick(app->sched);
     resp->status = 200;
     resp->content_type = ncp_env_content_type(fmt);
     if (app->log_requests)

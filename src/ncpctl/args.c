@@ -326,31 +326,30 @@ static int check_value(const ncp_param_t *p, const char *v, const char *label, n
 
 /* ---- object lists: "key=value, key=value" ----------------------------------- */
 
-/* Length of the field name of `fields` that s starts with, followed by
- * optional blanks and '=' (0 when none). */
-static size_t field_at(const char *fields, const char *s, size_t *field_len)
+static bool is_blank(char c)
 {
-    for (const char *p = fields; p && *p;) {
-        const char *bar = strchr(p, '|');
-        size_t n = bar ? (size_t)(bar - p) : strlen(p);
-        if (strncmp(s, p, n) == 0) {
-            size_t k = n;
-            while (s[k] == ' ' || s[k] == '\t')
-                k++;
-            if (s[k] == '=') {
-                *field_len = n;
-                return k + 1;
-            }
-        }
-        p = bar ? bar + 1 : NULL;
-    }
-    return 0;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Position of `name` in the '|'-separated field names. */
-static int field_index(const char *fields, const char *name)
+/* Length of the "key=" that s starts with (an identifier, optional blanks,
+ * '='), the key's length in *key_len; 0 when s does not start with one. */
+static size_t key_at(const char *s, size_t *key_len)
 {
-    size_t len = strlen(name);
+    size_t k = 0;
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return 0;
+    while ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+           (s[k] >= '0' && s[k] <= '9') || s[k] == '_')
+        k++;
+    *key_len = k;
+    while (s[k] == ' ' || s[k] == '\t')
+        k++;
+    return s[k] == '=' ? k + 1 : 0;
+}
+
+/* Position of name[0..len) in the '|'-separated field names, or -1. */
+static int field_index(const char *fields, const char *name, size_t len)
+{
     int k = 0;
     for (const char *p = fields; p && *p; k++) {
         const char *bar = strchr(p, '|');
@@ -362,17 +361,26 @@ static int field_index(const char *fields, const char *name)
     return -1;
 }
 
-static bool is_blank(char c)
+static void bad_field(const ncp_param_t *p, size_t item, const char *key, ncp_arena_t *a,
+                      ncpctl_err_t *err)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    const char *cands[64];
+    size_t nc = 0;
+    char *fields = ncp_arena_strdup(a, p->enums), *save = NULL;
+    for (char *tok = strtok_r(fields, "|", &save); tok && nc < 64;
+         tok = strtok_r(NULL, "|", &save))
+        cands[nc++] = tok;
+    ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
+                   "--%s: item %zu: unknown field '%s'; did you mean '%s'? (fields: %s)", p->name,
+                   item, shown(a, key), ncpctl_closest(key, cands, nc), p->enums);
 }
 
-/* One group -> pairs name.N.field. A comma ends a value only when a known
- * field follows it ("privateKey=..." may hold anything else, commas too). */
+/* One group -> pairs name.N.field. A value runs up to a comma followed by
+ * the next "key=", so values may hold commas and '=' (PEM keys, Base64). */
 static int group_parse(const ncp_param_t *p, const char *g, size_t item, ncp_arena_t *a,
                        ncp_kvs_t *kvs, ncpctl_err_t *err)
 {
-    char used[64] = {0}; /* one flag per field; tables have a handful */
+    unsigned long long used = 0; /* one bit per field; tables have a handful */
     const char *s = g;
     size_t added = 0;
     while (*s) {
@@ -380,40 +388,26 @@ static int group_parse(const ncp_param_t *p, const char *g, size_t item, ncp_are
             s++;
         if (!*s)
             break;
-        size_t flen = 0, skip = field_at(p->enums, s, &flen);
+        size_t klen = 0, skip = key_at(s, &klen);
         if (!skip) {
-            const char *eq = strchr(s, '=');
-            size_t klen = eq ? (size_t)(eq - s) : strlen(s);
-            char *key = ncp_arena_strndup(a, s, klen);
-            while (klen && is_blank(key[klen - 1]))
-                key[--klen] = '\0';
-            /* candidates: the field names */
-            const char *cands[64];
-            size_t nc = 0;
-            char *fields = ncp_arena_strdup(a, p->enums);
-            for (char *tok = strtok(fields, "|"); tok && nc < 64; tok = strtok(NULL, "|"))
-                cands[nc++] = tok;
-            if (!eq)
-                ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                               "--%s: item %zu: expected key=value, got '%s' (fields: %s)",
-                               p->name, item, shown(a, s), p->enums);
-            else
-                ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                               "--%s: item %zu: unknown field '%s'; did you mean '%s'? "
-                               "(fields: %s)",
-                               p->name, item, shown(a, key), ncpctl_closest(key, cands, nc),
-                               p->enums);
+            ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
+                           "--%s: item %zu: expected key=value, got '%s' (fields: %s)", p->name,
+                           item, shown(a, s), p->enums);
             return -1;
         }
-        const char *field = ncp_arena_strndup(a, s, flen);
-        int fi = field_index(p->enums, field);
-        if (fi >= 0 && fi < 64 && used[fi]) {
+        const char *field = ncp_arena_strndup(a, s, klen);
+        int fi = field_index(p->enums, field, klen);
+        if (fi < 0) {
+            bad_field(p, item, field, a, err);
+            return -1;
+        }
+        if (fi < 64 && (used & (1ull << fi))) {
             ncpctl_err_set(err, NCPCTL_EXIT_USAGE, "--%s: item %zu: field %s given twice",
                            p->name, item, field);
             return -1;
         }
-        if (fi >= 0 && fi < 64)
-            used[fi] = 1;
+        if (fi < 64)
+            used |= 1ull << fi;
         const char *v = s + skip, *end = v;
         while (*end) {
             if (*end == ',') {
@@ -421,7 +415,7 @@ static int group_parse(const ncp_param_t *p, const char *g, size_t item, ncp_are
                 size_t dummy;
                 while (is_blank(*t))
                     t++;
-                if (field_at(p->enums, t, &dummy))
+                if (key_at(t, &dummy))
                     break;
             }
             end++;
@@ -442,8 +436,9 @@ static int group_parse(const ncp_param_t *p, const char *g, size_t item, ncp_are
     }
     if (!added) {
         ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                       "--%s: item %zu is empty; write \"%s\" with the fields %s", p->name, item,
-                       "key=value, key=value", p->enums);
+                       "--%s: item %zu is empty; write \"key=value, key=value\" with the fields "
+                       "%s",
+                       p->name, item, p->enums);
         return -1;
     }
     return 0;
@@ -472,8 +467,7 @@ static void unknown_param(const ncp_action_t *act, const char *arg, ncp_arena_t 
     char *name = ncp_arena_strndup(a, arg, name_len(arg));
     ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
                    "unknown parameter %s for %s; did you mean %s? (ncpctl server %s --help)",
-                   shown(a, name), act->name, ncpctl_closest(name, cands, n), act->name,
-                   act->name);
+                   shown(a, name), act->name, ncpctl_closest(name, cands, n), act->name);
 }
 
 int ncpctl_args_parse(const ncp_action_t *act, int argc, char **argv, int from, ncp_arena_t *a,

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,7 +202,6 @@ static const char *env_nonempty(const char *name)
     return v && *v ? v : NULL;
 }
 
-/* Usage error unless an endpoint looks like a URL (details checked by the client). */
 int ncpctl_creds_resolve(const ncpctl_opts_t *o, ncpctl_creds_t *out, ncpctl_err_t *err)
 {
     int ret = -1;

@@ -79,7 +79,10 @@ int main(int argc, char **argv)
     app.drv.d = app.drv.ops->open(NULL, &err);
     if (!app.drv.d)
         goto cleanup;
-    app.sched = ncp_sched_new(app.so, c.db, c.sim_step_ms, &err);
+    app.committer = ncp_commit_new(app.so, c.db, &err);
+    if (!app.committer || ncp_commit_start(app.committer) < 0)
+        goto cleanup;
+    app.sched = ncp_sched_new(app.so, c.db, c.sim_step_ms, app.committer, &err);
     if (!app.sched || ncp_sched_start(app.sched) < 0)
         goto cleanup;
     h = ncpd_httpd_start(&app, &c, &err);
@@ -99,6 +102,7 @@ cleanup:
         fprintf(stderr, "ncpd: %s\n", err.detail[0] ? err.detail : err.msg);
     ncpd_httpd_stop(h);
     ncp_sched_free(app.sched);
+    ncp_commit_free(app.committer);
     if (app.drv.d)
         app.drv.ops->close(app.drv.d);
     if (app.so)

@@ -15,6 +15,7 @@
 struct ncp_sched {
     const ncp_store_ops_t *so;
     ncp_store_t *st;
+    ncp_committer_t *committer;
     int64_t step_ms;
     pthread_t thread;
     bool running, stopping, kicked;
@@ -47,36 +48,36 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
     return so->trans_put(st, &t, err);
 }
 
-/* Applies the next step of t. */
-static int apply(ncp_sched_t *sc, ncp_trans_t *t, int64_t now, ncp_err_t *err)
+/* Applies the next step of t with connection db. */
+static int apply(ncp_sched_t *sc, ncp_store_t *db, ncp_trans_t *t, int64_t now, ncp_err_t *err)
 {
     const ncp_store_ops_t *so = sc->so;
     ncp_server_t s;
-    int r = so->server_get(sc->st, sc->arena, t->account_id, t->server_no, &s, err);
+    int r = so->server_get(db, sc->arena, t->account_id, t->server_no, &s, err);
     if (r < 0)
         return -1;
     if (r == 0) /* the server is gone: nothing left to do */
-        return so->trans_delete(sc->st, t->server_no, err);
+        return so->trans_delete(db, t->server_no, err);
     const ncp_path_t *p = ncp_state_path(t->kind);
     if (!p) {
         ncp_log_error("sched: server=%lld has unknown transition kind %d; clearing it",
                       (long long)t->server_no, (int)t->kind);
-        if (so->server_set_state(sc->st, s.no, s.status, NCP_OP_NULL, 0, err) < 0)
+        if (so->server_set_state(db, s.no, s.status, NCP_OP_NULL, 0, err) < 0)
             return -1;
-        return so->trans_delete(sc->st, t->server_no, err);
+        return so->trans_delete(db, t->server_no, err);
     }
     if (t->kind == NCP_TR_STORAGE && --t->remaining > 0) {
         t->due_ms = now + sc->step_ms;
-        return so->trans_put(sc->st, t, err);
+        return so->trans_put(db, t, err);
     }
     const ncp_step_t *step = &p->steps[t->step < p->nsteps ? t->step : p->nsteps - 1];
     if (step->flags & NCP_STEP_GONE) {
         ncp_instance_t in = {s.no, NCP_KIND_SERVER, s.account_id, true};
         ncp_instance_t disk = {s.basic_storage_no, NCP_KIND_STORAGE, s.account_id, true};
-        if (so->server_delete(sc->st, s.no, err) < 0 || so->instance_put(sc->st, &in, err) < 0 ||
-            (s.basic_storage_no && so->instance_put(sc->st, &disk, err) < 0))
+        if (so->server_delete(db, s.no, err) < 0 || so->instance_put(db, &in, err) < 0 ||
+            (s.basic_storage_no && so->instance_put(db, &disk, err) < 0))
             return -1;
-        return so->trans_delete(sc->st, t->server_no, err);
+        return so->trans_delete(db, t->server_no, err);
     }
     ncp_status_t st = (step->flags & NCP_STEP_KEEP_STATUS) ? s.status : step->status;
     if (step->flags & NCP_STEP_APPLY_SPEC) {
@@ -87,42 +88,57 @@ static int apply(ncp_sched_t *sc, ncp_trans_t *t, int64_t now, ncp_err_t *err)
             s.memory = pr->memory;
             s.disk_detail = pr->disk_detail;
             s.instance_type = pr->product_type;
-            if (so->server_put(sc->st, &s, err) < 0)
+            if (so->server_put(db, &s, err) < 0)
                 return -1;
         }
     }
-    if (so->server_set_state(sc->st, s.no, st, step->op,
+    if (so->server_set_state(db, s.no, st, step->op,
                              (step->flags & NCP_STEP_UPTIME) ? now : 0, err) < 0)
         return -1;
     t->step++;
     if (t->step >= p->nsteps || t->kind == NCP_TR_STORAGE)
-        return so->trans_delete(sc->st, t->server_no, err);
+        return so->trans_delete(db, t->server_no, err);
     t->due_ms = now + sc->step_ms;
-    return so->trans_put(sc->st, t, err);
+    return so->trans_put(db, t, err);
+}
+
+typedef struct pass {
+    ncp_sched_t *sc;
+    int64_t now;
+    int applied;
+} pass_t;
+
+/* One pass inside the caller's write transaction. */
+static int apply_due(void *arg, ncp_store_t *st, ncp_err_t *err)
+{
+    enum { BATCH = 128 };
+    pass_t *p = arg;
+    ncp_trans_t due[BATCH];
+    size_t n = 0;
+    p->applied = 0;
+    ncp_arena_reset(p->sc->arena);
+    if (p->sc->so->trans_due(st, p->sc->arena, p->now, BATCH, due, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (apply(p->sc, st, &due[i], p->now, err) < 0)
+            return -1;
+        p->applied++;
+    }
+    return 0;
 }
 
 int ncp_sched_run_due(ncp_sched_t *sc, int64_t now, ncp_err_t *err)
 {
-    enum { BATCH = 128 };
-    ncp_trans_t due[BATCH];
-    size_t n = 0;
-    int applied = 0;
-    ncp_arena_reset(sc->arena);
+    pass_t p = {sc, now, 0};
+    if (sc->committer)
+        return ncp_commit_run(sc->committer, apply_due, &p, err) < 0 ? -1 : p.applied;
     if (sc->so->begin(sc->st, true, err) < 0)
         return -1;
-    if (sc->so->trans_due(sc->st, sc->arena, now, BATCH, due, &n, err) < 0)
-        goto fail;
-    for (size_t i = 0; i < n; i++) {
-        if (apply(sc, &due[i], now, err) < 0)
-            goto fail;
-        applied++;
-    }
-    if (sc->so->commit(sc->st, err) < 0)
+    if (apply_due(&p, sc->st, err) < 0 || sc->so->commit(sc->st, err) < 0) {
+        sc->so->rollback(sc->st);
         return -1;
-    return applied;
-fail:
-    sc->so->rollback(sc->st);
-    return -1;
+    }
+    return p.applied;
 }
 
 static void *loop(void *arg)
@@ -174,12 +190,13 @@ static void *loop(void *arg)
 }
 
 ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
-                           ncp_err_t *err)
+                           ncp_committer_t *committer, ncp_err_t *err)
 {
     ncp_sched_t *sc = calloc(1, sizeof(*sc));
     if (!sc)
         abort();
     sc->so = so;
+    sc->committer = committer;
     sc->step_ms = step_ms;
     sc->st = so->open(db_path, err);
     if (!sc->st) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "drv/drv.h"
+#include "store/commit.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/err.h"
@@ -22,10 +23,12 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
                                ncp_tr_kind_t kind, int remaining, const char *arg,
                                int64_t now_ms, int64_t step_ms, ncp_err_t *err);
 
-/* Opens its own connection to db_path; clamps due times to now + step_ms so
- * a restart with a shorter step does not wait for the old one. */
+/* Opens its own connection to db_path (for reads); clamps due times to
+ * now + step_ms so a restart with a shorter step does not wait for the old
+ * one. With a committer, steps are applied as group-commit jobs (one
+ * writer for the whole daemon); without, in its own transactions. */
 ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
-                           ncp_err_t *err);
+                           ncp_committer_t *committer, ncp_err_t *err);
 int ncp_sched_start(ncp_sched_t *s);
 void ncp_sched_kick(ncp_sched_t *s);
 void ncp_sched_free(ncp_sched_t *s); /* stops the thread; NULL-safe */

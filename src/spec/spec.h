@@ -19,6 +19,8 @@
 #define NCP_A_WRITE 0x2u  /* mutates: runs in one write transaction */
 #define NCP_A_ASYNC 0x4u  /* starts timed transitions: wakes the scheduler */
 #define NCP_A_NOAUTH 0x8u /* no signature needed */
+#define NCP_A_SOLO 0x10u  /* slow write (e.g. key generation): own transaction, not the
+                           * group-commit batch, so it never delays other writers */
 
 typedef enum ncp_ptype {
     NCP_T_STR,      /* UTF-8 text, length in characters within [min,max] */

@@ -76,6 +76,10 @@ typedef struct ncp_store_ops {
     int (*begin)(ncp_store_t *st, bool write, ncp_err_t *err);
     int (*commit)(ncp_store_t *st, ncp_err_t *err);
     void (*rollback)(ncp_store_t *st);
+    /* nested unit inside a write transaction (group commit: one per request) */
+    int (*savepoint)(ncp_store_t *st, ncp_err_t *err);
+    int (*savepoint_release)(ncp_store_t *st, ncp_err_t *err);
+    int (*savepoint_rollback)(ncp_store_t *st, ncp_err_t *err); /* also releases */
 
     int (*meta_get)(ncp_store_t *st, const char *key, ncp_arena_t *a, const char **val_out,
                     ncp_err_t *err);

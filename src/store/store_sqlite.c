@@ -97,7 +97,8 @@ enum {
     Q_SERVER_ADD_PART, Q_SERVER_STATE, Q_SERVER_DELETE, Q_TRANS_PUT, Q_TRANS_GET,
     Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_COUNTER_INIT, Q_COUNTER_NEXT,
     Q_ACG_GET, Q_RULE_PUT, Q_RULE_LIST, Q_KEY2_PUT, Q_KEY2_GET, Q_KEY2_DELETE, Q_KEY2_USERS,
-    Q_NAME_TAKEN, Q_IP_TAKEN, Q_BEGIN, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q__N
+    Q_NAME_TAKEN, Q_IP_TAKEN, Q_BEGIN, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q_SP, Q_SP_RELEASE,
+    Q_SP_ROLLBACK, Q__N
 };
 
 static const char *const sql[Q__N] = {
@@ -174,6 +175,9 @@ static const char *const sql[Q__N] = {
     [Q_BEGIN_WRITE] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SP] = "SAVEPOINT req",
+    [Q_SP_RELEASE] = "RELEASE req",
+    [Q_SP_ROLLBACK] = "ROLLBACK TO req",
 };
 
 /* ACG rows never change once created (classic has no ACG edit actions), so
@@ -378,6 +382,26 @@ static void sq_rollback(ncp_store_t *st)
             sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
     }
     st->in_txn = false;
+}
+
+static int sq_savepoint(ncp_store_t *st, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_SP, err);
+    return s ? run(st, s, err) : -1;
+}
+
+static int sq_savepoint_release(ncp_store_t *st, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_SP_RELEASE, err);
+    return s ? run(st, s, err) : -1;
+}
+
+static int sq_savepoint_rollback(ncp_store_t *st, ncp_err_t *err)
+{
+    sqlite3_stmt *s = stmt(st, Q_SP_ROLLBACK, err);
+    if (!s || run(st, s, err) < 0)
+        return -1;
+    return sq_savepoint_release(st, err);
 }
 
 /* A prepared statement for dynamic SQL text, from the connection's cache.
@@ -1525,6 +1549,9 @@ const ncp_store_ops_t ncp_store_sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .savepoint = sq_savepoint,
+    .savepoint_release = sq_savepoint_release,
+    .savepoint_rollback = sq_savepoint_rollback,
     .meta_get = sq_meta_get,
     .meta_set = sq_meta_set,
     .account_add = sq_account_add,

@@ -705,13 +705,37 @@ class Daemon:
             setattr(self, k, v)
         return self.start()
 
-    def cleanup(self):
+    SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                       "WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer")
+
+    def sanitizer_report(self):
+        """Excerpt of the first sanitizer report in the daemon's log, or None."""
         try:
+            with open(self.log_path, "rb") as f:
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return None
+        hits = [text.find(m) for m in self.SANITIZER_MARKS if m in text]
+        if not hits:
+            return None
+        i = min(hits)
+        return text[max(0, i - 200):i + 3000]
+
+    def cleanup(self):
+        """Stop the daemon (SIGTERM under NCPD_ASAN so leaks get reported, else SIGKILL),
+        fail if a sanitizer reported anything, remove the temporary directories."""
+        report = None
+        try:
+            if os.environ.get("NCPD_ASAN") and self.alive():
+                self.stop(signal.SIGTERM, timeout=20)
             self.kill9()
+            report = self.sanitizer_report()
         finally:
-            if not os.environ.get("NCPD_E2E_KEEP"):
+            if not os.environ.get("NCPD_E2E_KEEP") and report is None:
                 shutil.rmtree(self.tmpdir, ignore_errors=True)
                 shutil.rmtree(self.logdir, ignore_errors=True)
+        if report is not None:
+            raise AssertionError("sanitizer report in %s:\n%s" % (self.log_path, report))
 
     # -- CLI -----------------------------------------------------------------
 

@@ -1,13 +1,15 @@
 """Hostile and malformed input. After every test the daemon must still be alive,
 healthy and its servers unchanged."""
 
+import http.client
 import json
 import socket
 import time
 import unittest
+import xml.etree.ElementTree as ET
 
 from ncpd_harness import (MSG, NcpdTestCase, go_sdk_slice, lenient_inner, msg_910, no_list,
-                          raw_http, send_streaming)
+                          parse_raw_response, raw_http, send_streaming)
 
 INITIAL = {"1021003": ("RUN", "NULL"), "1021004": ("RUN", "NULL"),
            "1021005": ("NSTOP", "NULL"), "1021006": ("NSTOP", "NULL")}
@@ -92,7 +94,13 @@ class BadInputTest(NcpdTestCase):
     # -- NUL bytes ----------------------------------------------------------------------------
 
     def assert_nul_rejected(self, r, api_codes=("910",)):
+        """400 with gateway errorCode 100, or a responseError (JSON or XML) in api_codes."""
         self.assertEqual(r.status, 400, r)
+        if r.body.lstrip().startswith(b"<"):
+            el = ET.fromstring(r.body)
+            self.assertEqual(el.tag, "responseError", r)
+            self.assertIn(el.findtext("returnCode"), api_codes, r)
+            return
         body = json.loads(r.body)
         if "error" in body:
             self.assertEqual(body["error"]["errorCode"], "100", r)
@@ -114,6 +122,9 @@ class BadInputTest(NcpdTestCase):
         r = self.c.call(STOP, method="POST",
                         raw_body="responseFormatType=json&serverInstanceNoList.1%00x=1021004")
         self.assert_nul_rejected(r, ("910", "900"))
+
+    def test_nul_byte_in_response_format_type(self):
+        """responseFormatType=json%00 carries a NUL: 910 or gateway 400, not silent XML."""
         r = self.c.call(LIST, raw_query="responseFormatType=json%00")
         self.assert_nul_rejected(r)
 
@@ -250,7 +261,6 @@ class BadInputTest(NcpdTestCase):
                 s.close()
 
     def test_keep_alive_many_requests_on_one_connection(self):
-        import http.client
         conn = http.client.HTTPConnection("127.0.0.1", self.d.port, timeout=10)
         try:
             for i in range(30):
@@ -262,6 +272,110 @@ class BadInputTest(NcpdTestCase):
                 self.assertEqual(lenient_inner(body)["totalRows"], 4)
         finally:
             conn.close()
+
+    def test_expect_100_continue(self):
+        """curl sends 'Expect: 100-continue' for larger POST bodies."""
+        body = ("responseFormatType=json&" + "&".join(
+            "serverInstanceNoList.%d=%d" % (i + 1, 7000000 + i) for i in range(200))
+            + "&serverInstanceNoList.201=1021004").encode()
+        uri = "/server/v2/" + LIST
+        head = self.head("POST", uri, extra=b"Expect: 100-continue\r\n",
+                         content_length=len(body))
+        s = socket.create_connection(("127.0.0.1", self.d.port), timeout=10)
+        try:
+            s.sendall(head)
+            first = s.recv(4096)
+            if first.startswith(b"HTTP/1.1 100"):
+                s.sendall(body)
+                data = first.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in first else b""
+            else:
+                self.fail("no '100 Continue' before the body: %r" % first[:200])
+            while True:
+                c = s.recv(65536)
+                if not c:
+                    break
+                data += c
+        finally:
+            s.close()
+        r = parse_raw_response(data)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(lenient_inner(r.body)["totalRows"], 1)
+
+    def chunked(self, body, size=100):
+        out = b""
+        for i in range(0, len(body), size):
+            part = body[i:i + size]
+            out += b"%x\r\n" % len(part) + part + b"\r\n"
+        return out + b"0\r\n\r\n"
+
+    def test_chunked_request_body(self):
+        body = b"responseFormatType=json&serverInstanceNoList.1=1021005&serverInstanceNoList.2=1"
+        uri = "/server/v2/" + LIST
+        head = self.head("POST", uri, extra=b"Transfer-Encoding: chunked\r\n")
+        r = send_streaming(self.d.port, head + self.chunked(body, 7))
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(lenient_inner(r.body)["totalRows"], 1)
+
+    def test_chunked_request_body_over_limit_413(self):
+        body = b"responseFormatType=json&searchFilterValue=" + b"a" * (2 * 1024 * 1024)
+        uri = "/server/v2/" + LIST
+        head = self.head("POST", uri, extra=b"Transfer-Encoding: chunked\r\n")
+        r = send_streaming(self.d.port, head, self.chunked(body, 60000))
+        self.assert_gateway_error(r, 413, "430", "Request Entity Too Large")
+
+    def test_pipelined_requests(self):
+        uri1 = "/server/v2/getServerInstanceList?responseFormatType=json"
+        uri2 = uri1 + "&serverInstanceNoList.1=1021006"
+        reqs = b""
+        for uri, last in ((uri1, False), (uri2, True)):
+            lines = ["GET %s HTTP/1.1" % uri, "Host: 127.0.0.1"]
+            lines += ["%s: %s" % kv for kv in self.c.signed_headers("GET", uri).items()]
+            if last:
+                lines.append("Connection: close")
+            reqs += ("\r\n".join(lines) + "\r\n\r\n").encode()
+        s = socket.create_connection(("127.0.0.1", self.d.port), timeout=10)
+        data = b""
+        try:
+            s.sendall(reqs)
+            while True:
+                c = s.recv(65536)
+                if not c:
+                    break
+                data += c
+        finally:
+            s.close()
+        r1 = parse_raw_response(data)
+        consumed = data.index(b"\r\n\r\n") + 4 + int(r1.headers["content-length"])
+        r2 = parse_raw_response(data[consumed:])
+        self.assertEqual((r1.status, r2.status), (200, 200), data[:300])
+        self.assertEqual(lenient_inner(r1.body)["totalRows"], 4)
+        self.assertEqual(lenient_inner(r2.body)["totalRows"], 1)
+
+    # -- echoed input stays well-formed ----------------------------------------------------------
+
+    def test_echoed_parameter_names_are_escaped(self):
+        """The 910 message echoes the parameter name; XML and JSON must stay valid."""
+        for name in ('a<b>&"\'', "x\\y", "tab\there", "nl\nline", "ctl\x01\x1f", "퍼센트",
+                     "n" * 5000):
+            for fmt in ("xml", "json"):
+                with self.subTest(name=name[:20], fmt=fmt):
+                    r = self.c.call(LIST, [(name, "1")], fmt=fmt, method="POST")
+                    self.assertEqual(r.status, 400, r)
+                    if fmt == "json":
+                        obj = json.loads(r.body)["responseError"]
+                    else:
+                        el = ET.fromstring(r.body)
+                        obj = {"returnCode": el.findtext("returnCode"),
+                               "returnMessage": el.findtext("returnMessage")}
+                    self.assertEqual(obj["returnCode"], "910")
+                    self.assertTrue(obj["returnMessage"].startswith(
+                        "Invalid parameter. location : "), obj)
+
+    def test_echoed_names_never_contain_body_marker(self):
+        """D9: Terraform splits the SDK error text on 'Body: '; echoed input must not add it."""
+        r = self.c.call(LIST, [("Body: {}", "1")], fmt="json")
+        self.assertEqual(r.status, 400, r)
+        self.assertNotIn("Body: ", json.loads(r.body)["responseError"]["returnMessage"])
 
     # -- tolerated client quirks (protocol.md 2) ----------------------------------------------
 
@@ -309,8 +423,16 @@ class MaxBodyTest(NcpdTestCase):
         limit = 2048
         d = self.new_daemon(sim_step_ms=30000, max_body=limit)
         c = d.client()
-        prefix = "responseFormatType=json&searchFilterName=serverName&searchFilterValue="
-        exact = prefix + "a" * (limit - len(prefix))
+        # valid body of exactly `limit` bytes: unknown numbers (silently absent) as filler
+        exact, i = "responseFormatType=json", 1
+        while True:
+            entry = "&serverInstanceNoList.%d=" % i
+            room = limit - len(exact) - len(entry)
+            if room <= 19:
+                exact += entry + "8" * room
+                break
+            exact += entry + "8" * 12
+            i += 1
         self.assertEqual(len(exact), limit)
         r = c.call(LIST, method="POST", raw_body=exact)
         self.assertEqual(self.assert_success(r, "json", LIST)["totalRows"], 0)
@@ -320,10 +442,12 @@ class MaxBodyTest(NcpdTestCase):
         self.assertEqual(len(c.server_map()), 4)
 
     def test_max_body_via_env(self):
-        d = self.new_daemon(sim_step_ms=30000, env={"NCPD_MAX_BODY": "1000"})
+        d = self.new_daemon(sim_step_ms=30000, env={"NCPD_MAX_BODY": "4096"})
         c = d.client()
-        r = c.call(LIST, method="POST", raw_body="responseFormatType=json&a=" + "b" * 2000)
+        r = c.call(LIST, method="POST", raw_body="responseFormatType=json&a=" + "b" * 5000)
         self.assert_gateway_error(r, 413, "430", "Request Entity Too Large")
+        r = c.call(LIST, method="POST", raw_body="responseFormatType=json&a=" + "b" * 2000)
+        self.assert_api_error(r, "json", 910, msg_910("a"))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import threading
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 
-from ncpd_harness import MSG, NcpdTestCase, lenient_inner, no_list
+from ncpd_harness import MSG, NcpdTestCase, lenient_inner, no_list, wait_for
 
 
 def run_parallel(n, fn):
@@ -140,6 +140,93 @@ class ConcurrencyTest(NcpdTestCase):
         codes = [code_of(r) for r in results]
         self.assertEqual(codes.count("0"), 2, codes)
         self.assertEqual(seen_bad, [])
+
+
+    def test_many_simultaneous_connections(self):
+        n = 150
+        results = run_parallel(n, lambda i: self.d.client().call(
+            "getServerInstanceList", no_list([("1021003", "1021004", "1021005", "1021006")[i % 4]]),
+            fmt="json", method="POST" if i % 2 else "GET"))
+        for i, r in enumerate(results):
+            inner = self.assert_success(r, "json", "getServerInstanceList")
+            self.assertEqual(inner["totalRows"], 1)
+            self.assertEqual(inner["serverInstanceList"][0]["serverInstanceNo"],
+                             ("1021003", "1021004", "1021005", "1021006")[i % 4])
+
+    def test_account_cli_while_daemon_is_busy(self):
+        """CLI writes to the same SQLite db while the daemon serves; nobody gets 'locked'."""
+        stop = threading.Event()
+        failures = []
+        count = [0]
+
+        def reader():
+            c = self.d.client()
+            while not stop.is_set():
+                try:
+                    r = c.call("getServerInstanceList", fmt="json")
+                    if r.status != 200:
+                        failures.append(r)
+                    count[0] += 1
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    failures.append(exc)
+                    return
+
+        readers = [threading.Thread(target=reader) for _ in range(6)]
+        for t in readers:
+            t.start()
+        try:
+            keys = [self.d.create_account("busy-%d" % i) for i in range(5)]
+            r = self.d.cli("account", "disable-key", keys[0][0])
+            self.assertEqual(r.returncode, 0, r)
+        finally:
+            stop.set()
+            for t in readers:
+                t.join(timeout=20)
+        self.assertEqual(failures, [])
+        self.assertGreater(count[0], 0)
+        for ak, sk in keys[1:]:
+            r = self.d.client(ak, sk).call("getServerInstanceList", fmt="json")
+            self.assertEqual(self.assert_success(r, "json", "getServerInstanceList")["totalRows"],
+                             0)
+        r = self.d.client(*keys[0]).call("getServerInstanceList", fmt="json")
+        self.assert_gateway_error(r, 401, "200", "Authentication Failed")
+
+    def test_kill9_under_concurrent_writes_loses_no_answered_transition(self):
+        jobs = {"1021003": ("stopServerInstances", ("RUN", "NULL")),
+                "1021004": ("stopServerInstances", ("RUN", "NULL")),
+                "1021005": ("startServerInstances", ("NSTOP", "NULL")),
+                "1021006": ("startServerInstances", ("NSTOP", "NULL"))}
+        answered = {}
+        started = threading.Barrier(len(jobs) + 1)
+
+        def writer(no):
+            action = jobs[no][0]
+            c = self.d.client()
+            started.wait(timeout=10)
+            for _ in range(200):
+                try:
+                    r = c.call(action, no_list([no]), method="POST", fmt="json")
+                except OSError:
+                    return
+                if r.status == 200:
+                    answered[no] = True
+                    return
+
+        threads = [threading.Thread(target=writer, args=(no,)) for no in jobs]
+        for t in threads:
+            t.start()
+        started.wait(timeout=10)
+        wait_for(lambda: len(answered) >= 2, timeout=10, message="two answered transitions")
+        self.d.kill9()
+        for t in threads:
+            t.join(timeout=20)
+        self.d.start()
+        states = self.c.states()
+        for no in answered:
+            self.assertNotEqual(states[no], jobs[no][1],
+                                "answered %s of %s lost after kill -9" % (jobs[no][0], no))
+        valid = {("RUN", "NULL"), ("RUN", "SHTDN"), ("NSTOP", "NULL"), ("NSTOP", "START")}
+        self.assertTrue(set(states.values()) <= valid, states)
 
 
 if __name__ == "__main__":
