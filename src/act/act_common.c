@@ -72,7 +72,14 @@ int act_password_open(ncp_ctx_t *ctx, const char *hex, const char **plain_out, n
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
 {
     ncp_emit_t *e = ctx->em;
-    ncp_emit_obj_begin(e, "serverInstance");
+    uint32_t flags = (uint32_t)e->fmt | (with_user_data ? 2u : 0u) | (uint32_t)e->depth << 2;
+    /* Only read actions use the cache: their rows come straight from a
+     * committed snapshot, where a (number, version) pair names one content.
+     * A write handler renders state it has not committed yet. */
+    bool cacheable = s->version && (ctx->act->flags & NCP_A_READ);
+    if (cacheable && act_frag_get(s->no, s->version, flags, e))
+        return;
+    size_t start = ncp_emit_obj_begin(e, "serverInstance");
     emit_no(e, "serverInstanceNo", s->no);
     ncp_emit_str(e, "serverName", s->name);
     ncp_emit_str(e, "serverDescription", s->description);
@@ -140,6 +147,8 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
         ncp_emit_list_end(e);
     }
     ncp_emit_obj_end(e);
+    if (cacheable && !e->out->over)
+        act_frag_put(s->no, s->version, flags, e->out->data + start, e->out->len - start);
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -12,6 +12,12 @@
 #undef NCP_PARAM
 #undef NCP_END
 
+/* Rendered-object cache (fragcache.c): replays a ServerInstance rendered
+ * earlier for the same (number, version, flags); flags encode format,
+ * detail and depth. */
+bool act_frag_get(int64_t no, int64_t version, uint32_t flags, ncp_emit_t *e);
+void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text, size_t len);
+
 /* Writes one ServerInstance (server-instance.md §1.1, in the seed's order). */
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data);
 

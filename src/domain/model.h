@@ -100,6 +100,7 @@ typedef struct ncp_server {
     const char *user_data, *init_script_no;
     int64_t basic_storage_no;
     const char *root_password; /* sealed under the master key, hex; "" if none */
+    int64_t version;           /* bumped by every change of the row (store-maintained) */
     ncp_acg_t *acgs;
     size_t n_acgs;
     ncp_tag_t *tags;

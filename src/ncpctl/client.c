@@ -87,6 +87,15 @@ ncpctl_client_t *ncpctl_client_new(ncpctl_creds_t *creds, ncpctl_err_t *err)
         abort();
     cl->creds = *creds;
     memset(creds, 0, sizeof(*creds));
+    /* the key id travels in a header: no byte may end or fold that header */
+    for (const unsigned char *p = (const unsigned char *)cl->creds.access_key; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7f) {
+            ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
+                           "the access key id (from %s) holds spaces or non-ASCII bytes",
+                           cl->creds.key_source);
+            goto fail;
+        }
+    }
     if (endpoint_parse(cl, cl->creds.endpoint, err) < 0)
         goto fail;
     if (!(cl->curl = curl_easy_init())) {

@@ -359,8 +359,8 @@ static char *ask(FILE *in, FILE *out, const char *prompt, const char *shown_defa
         if (b > a)
             ret = strndup(a, (size_t)(b - a));
     }
-    if (n < 0)
-        fputc('\n', out); /* keeps the next prompt on its own line */
+    if (n < 0 || !isatty(fileno(in)))
+        fputc('\n', out); /* the answer did not echo a line break: keep prompts apart */
     free(line);
     if (!ret && cur)
         ret = strdup(cur);

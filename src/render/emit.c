@@ -167,14 +167,22 @@ void ncp_emit_root_end(ncp_emit_t *e)
     e->depth--;
 }
 
-void ncp_emit_obj_begin(ncp_emit_t *e, const char *name)
+size_t ncp_emit_obj_begin(ncp_emit_t *e, const char *name)
 {
     const char *el = member(e, name);
+    size_t at = e->out->len;
     if (e->fmt == NCP_FMT_JSON)
         ncp_buf_putc(e->out, '{');
     else
         tag(e, "<", el, ">");
     push(e, el, NULL, false);
+    return at;
+}
+
+void ncp_emit_raw(ncp_emit_t *e, const char *name, const char *text, size_t len)
+{
+    member(e, name);
+    ncp_buf_append(e->out, text, len);
 }
 
 void ncp_emit_obj_end(ncp_emit_t *e)

@@ -41,8 +41,13 @@ typedef struct ncp_emit {
 void ncp_emit_init(ncp_emit_t *e, ncp_fmt_t fmt, ncp_buf_t *out);
 void ncp_emit_root_begin(ncp_emit_t *e, const char *name);
 void ncp_emit_root_end(ncp_emit_t *e);
-/* Object member `name` (ignored for list items, where the list names it). */
-void ncp_emit_obj_begin(ncp_emit_t *e, const char *name);
+/* Object member `name` (ignored for list items, where the list names it).
+ * Returns the buffer offset where the object's own text starts (after the
+ * separator), so a caller can keep a rendered object and replay it. */
+size_t ncp_emit_obj_begin(ncp_emit_t *e, const char *name);
+/* Member `name` whose text is `len` bytes rendered earlier by the same
+ * kind of emitter at the same depth (see ncp_emit_obj_begin). */
+void ncp_emit_raw(ncp_emit_t *e, const char *name, const char *text, size_t len);
 void ncp_emit_obj_end(ncp_emit_t *e);
 /* List member `name` whose XML items are called `item`. */
 void ncp_emit_list_begin(ncp_emit_t *e, const char *name, const char *item);

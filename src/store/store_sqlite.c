@@ -77,6 +77,8 @@ static const char *const migrations[] = {
     "  (SELECT acg_no FROM server_acgs x WHERE x.server_no = servers.no ORDER BY ord)), ''),"
     "  n_tags = (SELECT count(*) FROM server_tags t WHERE t.server_no = servers.no),"
     "  n_parts = (SELECT count(*) FROM server_parts p WHERE p.server_no = servers.no);",
+    /* 4: a version per server row, bumped by every change (rendering cache key) */
+    "ALTER TABLE servers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
 };
 
 /* ---- prepared statements ------------------------------------------------ */
@@ -87,7 +89,7 @@ static const char *const migrations[] = {
     " s.product_code, s.status, s.op, s.create_ms, s.uptime_ms, s.protect, s.pf_public_ip,"  \
     " s.pf_ext_port, s.pf_int_port, s.zone_no, s.disk_type, s.disk_detail, s.instance_type," \
     " s.user_data, s.init_script_no, s.basic_storage_no, s.root_pw, s.acg_nos, s.n_tags,"  \
-    " s.n_parts"
+    " s.n_parts, s.version"
 
 enum {
     Q_META_GET, Q_META_SET, Q_ACCOUNT_ADD, Q_ACCOUNT_COUNT, Q_KEY_ADD, Q_KEY_GET, Q_KEY_LIST,
@@ -131,9 +133,10 @@ static const char *const sql[Q__N] = {
         " base_size, platform, login_key, fee_monitoring, public_ip, private_ip, image_name,"
         " image_code, product_code, status, op, create_ms, uptime_ms, protect, pf_public_ip,"
         " pf_ext_port, pf_int_port, zone_no, region_no, disk_type, disk_detail, instance_type,"
-        " user_data, init_script_no, basic_storage_no, root_pw, acg_nos, n_tags, n_parts)"
-        " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-        " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35)",
+        " user_data, init_script_no, basic_storage_no, root_pw, acg_nos, n_tags, n_parts,"
+        " version) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+        " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,"
+        " ?34, ?35, coalesce((SELECT version FROM servers WHERE no=?1), 0) + 1)",
     [Q_SERVER_DEL_ACGS] = "DELETE FROM server_acgs WHERE server_no=?1",
     [Q_SERVER_DEL_TAGS] = "DELETE FROM server_tags WHERE server_no=?1",
     [Q_SERVER_DEL_PARTS] = "DELETE FROM server_parts WHERE server_no=?1",
@@ -142,7 +145,7 @@ static const char *const sql[Q__N] = {
                          " VALUES(?1, ?2, ?3, ?4)",
     [Q_SERVER_ADD_PART] = "INSERT INTO server_parts(server_no, ord, mount_point, size)"
                           " VALUES(?1, ?2, ?3, ?4)",
-    [Q_SERVER_STATE] = "UPDATE servers SET status=?2, op=?3,"
+    [Q_SERVER_STATE] = "UPDATE servers SET status=?2, op=?3, version = version + 1,"
                        " uptime_ms = CASE WHEN ?4 > 0 THEN ?4 ELSE uptime_ms END WHERE no=?1",
     [Q_SERVER_DELETE] = "DELETE FROM servers WHERE no=?1",
     [Q_TRANS_PUT] = "INSERT OR REPLACE INTO transitions(server_no, account_id, kind, step,"
@@ -681,6 +684,7 @@ static void read_server(ncp_arena_t *a, sqlite3_stmt *s, ncp_server_t *v, row_ex
     x->acg_nos = col_str(a, s, i++);
     x->n_tags = sqlite3_column_int(s, i++);
     x->n_parts = sqlite3_column_int(s, i++);
+    v->version = sqlite3_column_int64(s, i++);
 }
 
 static acg_slot_t *acg_slot(ncp_store_t *st, int64_t no)
