@@ -297,7 +297,8 @@ int act_getAccessControlGroupServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     ncp_server_filter_t f = {.account_id = ctx->account_id, .status = -1, .acg_no = g.no};
     rows_t r = {ctx, 0, false, "serverInstanceList", "serverInstance"};
-    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &r.total, server_row, &r, err) < 0)
+    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &r.total, act_server_probe, server_row, &r,
+                             err) < 0)
         return -1;
     rows_close(&r);
     return 0;

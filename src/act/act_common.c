@@ -69,16 +69,41 @@ int act_password_open(ncp_ctx_t *ctx, const char *hex, const char **plain_out, n
     return 0;
 }
 
+/* What besides (number, version) decides a rendering. */
+static uint32_t render_flags(ncp_fmt_t fmt, bool with_user_data, int depth)
+{
+    return (uint32_t)fmt | (with_user_data ? 2u : 0u) | (uint32_t)depth << 2;
+}
+
+bool act_server_probe(void *p, int64_t no, int64_t version)
+{
+    const ncp_ctx_t *ctx = *(ncp_ctx_t **)p; /* list contexts start with the ctx */
+    /* list items sit under the root and the list: depth 2 */
+    return (ctx->act->flags & NCP_A_READ) &&
+           act_frag_has(no, version, render_flags(ctx->em->fmt, false, 2));
+}
+
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
 {
     ncp_emit_t *e = ctx->em;
-    uint32_t flags = (uint32_t)e->fmt | (with_user_data ? 2u : 0u) | (uint32_t)e->depth << 2;
+    uint32_t flags = render_flags(e->fmt, with_user_data, e->depth);
     /* Only read actions use the cache: their rows come straight from a
      * committed snapshot, where a (number, version) pair names one content.
      * A write handler renders state it has not committed yet. */
     bool cacheable = s->version && (ctx->act->flags & NCP_A_READ);
     if (cacheable && act_frag_get(s->no, s->version, flags, e))
         return;
+    ncp_server_t full;
+    if (s->stub) {
+        /* the probe saw a rendering that has been replaced since: read the row */
+        ncp_err_t err;
+        ncp_err_init(&err);
+        if (ctx->so->server_get(ctx->st, ctx->arena, s->account_id, s->no, &full, &err) != 1) {
+            e->out->over = true; /* fail the request rather than emit a wrong object */
+            return;
+        }
+        s = &full;
+    }
     size_t start = ncp_emit_obj_begin(e, "serverInstance");
     emit_no(e, "serverInstanceNo", s->no);
     ncp_emit_str(e, "serverName", s->name);

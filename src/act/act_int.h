@@ -16,6 +16,11 @@
  * earlier for the same (number, version, flags); flags encode format,
  * detail and depth. */
 bool act_frag_get(int64_t no, int64_t version, uint32_t flags, ncp_emit_t *e);
+bool act_frag_has(int64_t no, int64_t version, uint32_t flags);
+/* Store probe for server lists emitted at the top level of a response,
+ * without user data. Its argument is the list callback's context, whose
+ * first member must be the ncp_ctx_t pointer. */
+bool act_server_probe(void *ctx, int64_t no, int64_t version);
 void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text, size_t len);
 
 /* Writes one ServerInstance (server-instance.md §1.1, in the seed's order). */

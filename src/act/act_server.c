@@ -533,7 +533,9 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     }
 
     list_ctx_t l = {.ctx = ctx, .with_user_data = nos->present && nos->n == 1};
-    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &l.total, list_row, &l, err) < 0)
+    /* user data is only shown for one server: no cache probe then */
+    ncp_server_probe probe = l.with_user_data ? NULL : act_server_probe;
+    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &l.total, probe, list_row, &l, err) < 0)
         return -1;
     if (!l.started)
         list_open(&l);

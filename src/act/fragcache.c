@@ -62,6 +62,17 @@ bool act_frag_get(int64_t no, int64_t version, uint32_t flags, ncp_emit_t *e)
     return hit;
 }
 
+bool act_frag_has(int64_t no, int64_t version, uint32_t flags)
+{
+    pthread_once(&once, init);
+    shard_t *sh;
+    slot_t *sl = lookup(&sh, no);
+    pthread_mutex_lock(&sh->mu);
+    bool hit = sl->text && sl->no == no && sl->version == version && sl->flags == flags;
+    pthread_mutex_unlock(&sh->mu);
+    return hit;
+}
+
 void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text, size_t len)
 {
     if (len > MAX_FRAGMENT)

@@ -101,6 +101,7 @@ typedef struct ncp_server {
     int64_t basic_storage_no;
     const char *root_password; /* sealed under the master key, hex; "" if none */
     int64_t version;           /* bumped by every change of the row (store-maintained) */
+    bool stub;                 /* only no, account_id and version are set (see store.h) */
     ncp_acg_t *acgs;
     size_t n_acgs;
     ncp_tag_t *tags;

@@ -62,6 +62,10 @@ typedef struct ncp_acg_filter {
 } ncp_acg_filter_t;
 
 typedef int (*ncp_server_cb)(void *ctx, const ncp_server_t *s);
+/* Asked before a listed row is read in full: true when the caller can
+ * render server `no` at `version` without it; the row callback then gets a
+ * stub (ncp_server_t.stub). Lets polling clients skip row decoding. */
+typedef bool (*ncp_server_probe)(void *ctx, int64_t no, int64_t version);
 typedef int (*ncp_key_cb)(void *ctx, const ncp_key_t *k);
 typedef int (*ncp_acg_cb)(void *ctx, const ncp_acg_t *g);
 typedef int (*ncp_acg_rule_cb)(void *ctx, const ncp_acg_rule_t *r);
@@ -136,8 +140,10 @@ typedef struct ncp_store_ops {
     int (*server_set_state)(ncp_store_t *st, int64_t no, ncp_status_t status, ncp_op_t op,
                             int64_t uptime_ms, ncp_err_t *err); /* uptime 0: unchanged */
     int (*server_delete)(ncp_store_t *st, int64_t no, ncp_err_t *err);
+    /* probe may be NULL */
     int (*server_list)(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filter_t *f,
-                       int64_t *total_out, ncp_server_cb cb, void *ctx, ncp_err_t *err);
+                       int64_t *total_out, ncp_server_probe probe, ncp_server_cb cb, void *ctx,
+                       ncp_err_t *err);
 
     int (*trans_put)(ncp_store_t *st, const ncp_trans_t *t, ncp_err_t *err);
     int (*trans_get)(ncp_store_t *st, ncp_arena_t *a, int64_t server_no, ncp_trans_t *out,

@@ -1056,7 +1056,8 @@ static void bind_all(sqlite3_stmt *s, const binds_t *b)
 }
 
 static int sq_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filter_t *f,
-                          int64_t *total_out, ncp_server_cb cb, void *ctx, ncp_err_t *err)
+                          int64_t *total_out, ncp_server_probe probe, ncp_server_cb cb, void *ctx,
+                          ncp_err_t *err)
 {
     int ret = -1;
     binds_t *b = binds_new(f);
@@ -1080,7 +1081,8 @@ static int sq_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
         ncp_buf_clear(&q);
         b->n = 0;
     }
-    ncp_buf_puts(&q, "SELECT " SERVER_COLS " FROM servers s");
+    /* first the numbers and versions, then each row that must be read */
+    ncp_buf_puts(&q, "SELECT s.no, s.version FROM servers s");
     where(&q, b, f);
     const char *dir = f->descending ? "DESC" : "ASC";
     if (f->sort_by_name)
@@ -1096,24 +1098,23 @@ static int sq_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
         goto cleanup;
     bind_all(s, b);
     size_t n = 0, cap = 0;
-    ncp_server_t *rows = NULL;
-    row_extra_t *extra = NULL;
+    int64_t *nos = NULL, *versions = NULL;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            ncp_server_t *nr = ncp_arena_alloc(a, ncap * sizeof(*nr));
-            row_extra_t *nx = ncp_arena_alloc(a, ncap * sizeof(*nx));
+            size_t ncap = cap ? cap * 2 : 64;
+            int64_t *nn = ncp_arena_alloc(a, ncap * sizeof(int64_t));
+            int64_t *nv = ncp_arena_alloc(a, ncap * sizeof(int64_t));
             if (n) {
-                memcpy(nr, rows, n * sizeof(*nr));
-                memcpy(nx, extra, n * sizeof(*nx));
+                memcpy(nn, nos, n * sizeof(int64_t));
+                memcpy(nv, versions, n * sizeof(int64_t));
             }
-            rows = nr;
-            extra = nx;
+            nos = nn;
+            versions = nv;
             cap = ncap;
         }
-        read_server(a, s, &rows[n], &extra[n]);
-        n++;
+        nos[n] = sqlite3_column_int64(s, 0);
+        versions[n++] = sqlite3_column_int64(s, 1);
     }
     sqlite3_reset(s);
     s = NULL;
@@ -1123,9 +1124,24 @@ static int sq_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
     }
     if (f->limit <= 0)
         *total_out = (int64_t)n;
-    for (size_t i = 0; i < n; i++)
-        if (read_children(st, a, &rows[i], &extra[i], err) < 0 || cb(ctx, &rows[i]) < 0)
+    for (size_t i = 0; i < n; i++) {
+        ncp_server_t v;
+        if (probe && probe(ctx, nos[i], versions[i])) {
+            memset(&v, 0, sizeof(v));
+            v.no = nos[i];
+            v.account_id = f->account_id;
+            v.version = versions[i];
+            v.stub = true;
+        } else {
+            int r = sq_server_get(st, a, f->account_id, nos[i], &v, err);
+            if (r < 0)
+                goto cleanup;
+            if (r == 0)
+                continue; /* cannot happen inside one read transaction */
+        }
+        if (cb(ctx, &v) < 0)
             goto cleanup;
+    }
     ret = 0;
 cleanup:
     if (s)
