@@ -230,6 +230,35 @@ static const char *kv_get(const ncp_kvs_t *kvs, const char *name)
     return v;
 }
 
+typedef struct storage_job {
+    const ncp_app_t *app;
+    ncp_arena_t *a;
+    int64_t no;
+    int times;
+} storage_job_t;
+
+/* Puts a server into storage work (operation SETUP) for `times` steps. */
+static int storage_busy(void *arg, ncp_store_t *st, ncp_err_t *err)
+{
+    storage_job_t *j = arg;
+    const ncp_store_ops_t *so = j->app->so;
+    ncp_instance_t in;
+    ncp_server_t s;
+    int r = so->instance_get(st, j->no, &in, err);
+    if (r == 1 && in.kind == NCP_KIND_SERVER && !in.deleted)
+        r = so->server_get(st, j->a, in.account_id, j->no, &s, err);
+    else if (r == 1)
+        r = 0;
+    if (r == 0)
+        ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST, "No such server.");
+    if (r <= 0)
+        return -1;
+    if (ncp_state_check(NCP_TR_STORAGE, s.status, s.op, false, err) < 0)
+        return -1;
+    return ncp_sched_transition_start(so, st, &s, NCP_TR_STORAGE, j->times, NULL,
+                                      ncp_clock_now_ms(), j->app->step_ms, err);
+}
+
 /* POST /_ncpd/faults: action, serverInstanceNo, times. */
 static int faults(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
                   const ncp_request_t *req, ncp_buf_t *out, ncp_err_t *err)
@@ -250,28 +279,19 @@ static int faults(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     }
     int64_t no = act_no(nos);
     if (strcmp(action, "storageBusy") == 0) {
-        ncp_instance_t in;
-        ncp_server_t s;
-        if (app->so->begin(st, true, err) < 0)
-            return -1;
-        int r = app->so->instance_get(st, no, &in, err);
-        if (r == 1 && in.kind == NCP_KIND_SERVER && !in.deleted)
-            r = app->so->server_get(st, a, in.account_id, no, &s, err);
-        else if (r == 1)
-            r = 0;
-        if (r <= 0) {
-            app->so->rollback(st);
-            if (r == 0)
-                ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST, "No such server.");
-            return -1;
+        storage_job_t job = {app, a, no, (int)times};
+        int r;
+        if (app->committer) {
+            r = ncp_commit_run(app->committer, storage_busy, &job, err);
+        } else {
+            r = app->so->begin(st, true, err);
+            if (r == 0 && (storage_busy(&job, st, err) < 0 || app->so->commit(st, err) < 0)) {
+                app->so->rollback(st);
+                r = -1;
+            }
         }
-        if (ncp_state_check(NCP_TR_STORAGE, s.status, s.op, false, err) < 0 ||
-            ncp_sched_transition_start(app->so, st, &s, NCP_TR_STORAGE, (int)times, NULL,
-                                       ncp_clock_now_ms(), app->step_ms, err) < 0 ||
-            app->so->commit(st, err) < 0) {
-            app->so->rollback(st);
+        if (r < 0)
             return -1;
-        }
         ncp_sched_kick(app->sched);
     } else {
         int op = ncp_drv_op_parse(action);
