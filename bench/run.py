@@ -136,6 +136,8 @@ def wrk(url, conns, script_args=None, seconds=SECONDS):
         v = float(m.group(1))
         return v / 1000.0 if m.group(2) == "us" else v * 1000.0 if m.group(2) == "s" else v
 
+    if "Non-2xx" in out and script_args is None:
+        raise RuntimeError("static server answered errors: " + out)
     bad = re.search(r"BAD (\d+)", out)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": pct(50), "p99": pct(99),
@@ -147,6 +149,7 @@ class Nginx:
 
     def __init__(self, files):
         self.dir = tempfile.mkdtemp(prefix="ncpd-bench-nginx-")
+        os.chmod(self.dir, 0o755)  # nginx workers drop root: they must read the files
         os.makedirs(os.path.join(self.dir, "html"))
         os.makedirs(os.path.join(self.dir, "logs"))
         for name, data in files.items():
