@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 PY ?= python3
 
-.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress
+.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability
 
 all: build
 
@@ -27,11 +27,16 @@ unit: build
 e2e: build
 	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
 
+# Everything CI runs (.ci/run): unit, end-to-end, ASan+UBSan, fuzz targets
+# (FUZZ_SECONDS each, plus every kept crasher), ThreadSanitizer.
 test: setup
 	$(MAKE) build
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) test-asan
+	$(MAKE) fuzz-regress
+	$(MAKE) fuzz
+	$(MAKE) test-tsan
 
 asan-build:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNCPD_SANITIZE=address >/dev/null
@@ -53,7 +58,7 @@ bench:
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-release
+	rm -rf $(BUILD) build-asan build-tsan build-release build-fuzz
 
 # ---- fuzzing (libFuzzer, clang, ASan+UBSan; see fuzz/README.md) ----------------
 FUZZ_BUILD ?= build-fuzz
@@ -80,7 +85,7 @@ fuzz: fuzz-build
 			echo "fuzz: $$t ok: $$(grep -h 'stat::number_of_executed_units' $(FUZZ_BUILD)/fuzz_$$t.log)"; \
 		else \
 			echo "fuzz: $$t FAILED; crasher in $(FUZZ_BUILD)/artifacts/$$t/:"; \
-			grep -h -m5 -E 'ERROR|invariant failed|runtime error|SUMMARY' $(FUZZ_BUILD)/fuzz_$$t.log; \
+			grep -a -h -m5 -E 'ERROR|invariant failed|runtime error|SUMMARY' $(FUZZ_BUILD)/fuzz_$$t.log; \
 			fail=1; \
 		fi; \
 	done; exit $$fail
@@ -92,9 +97,39 @@ fuzz-regress: fuzz-build
 		for f in $$files; do \
 			if ! $(FUZZ_ENV) ./$(FUZZ_BUILD)/fuzz_$$t -runs=1 $$f >$(FUZZ_BUILD)/regress.log 2>&1; then \
 				echo "fuzz-regress: $$t $$f FAILED:"; \
-				grep -h -m5 -E 'ERROR|invariant failed|runtime error|SUMMARY' $(FUZZ_BUILD)/regress.log; \
+				grep -a -h -m5 -E 'ERROR|invariant failed|runtime error|SUMMARY' $(FUZZ_BUILD)/regress.log; \
 				fail=1; \
 			fi; \
 		done; \
 		echo "fuzz-regress: $$t: $$(echo $$files | wc -w) inputs replayed"; \
 	done; exit $$fail
+
+# ---- reliability: crash consistency, races, hostile input (tests/e2e/test_r_*.py) ---
+test-reliability: build
+	cd tests/e2e && NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest -v $(basename $(notdir $(wildcard tests/e2e/test_r_*.py)))
+
+# ThreadSanitizer build; the race suite and the concurrency suite against it. The harness
+# fails a test when the daemon log holds a ThreadSanitizer report (halt_on_error stops
+# the daemon at the first one; NCPD_ASAN=1 makes the harness stop daemons with SIGTERM so
+# that the shutdown path is checked too).
+TSAN_TESTS ?= test_r_race.RaceTest test_concurrency
+tsan-build:
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DNCPD_SANITIZE=thread >/dev/null
+	cmake --build build-tsan -j $(JOBS) --target ncpd
+
+test-tsan: tsan-build
+	cd tests/e2e && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4" \
+		NCPD_BIN=$(CURDIR)/build-tsan/ncpd NCPD_ASAN=1 $(PY) -m unittest -v $(TSAN_TESTS)
+
+# valgrind memcheck on some e2e modules: ncpd runs through tests/e2e/valgrind-ncpd.sh;
+# daemon logs are kept under $(VALGRIND_DIR) and summarised (definite leaks and memory
+# errors fail the target; possible leaks are listed as notes).
+VALGRIND_TESTS ?= test_seed test_auth test_lifecycle test_list test_errors test_badinput \
+	test_isolation test_r_hostile.HostileParamsTest test_r_hostile.SignatureAttackTest
+VALGRIND_DIR ?= $(CURDIR)/$(BUILD)/valgrind
+test-valgrind: build
+	rm -rf $(VALGRIND_DIR) && mkdir -p $(VALGRIND_DIR)/tmp
+	cd tests/e2e && st=0; TMPDIR=$(VALGRIND_DIR)/tmp NCPD_E2E_KEEP=1 NCPD_ASAN=1 \
+		NCPD_VALGRIND_DIR=$(VALGRIND_DIR) NCPD_VALGRIND_TARGET=$(CURDIR)/$(BUILD)/ncpd \
+		NCPD_BIN=$(CURDIR)/tests/e2e/valgrind-ncpd.sh $(PY) -m unittest $(VALGRIND_TESTS) || st=1; \
+		$(PY) reliability_util.py valgrind-report $(VALGRIND_DIR) || st=1; exit $$st

@@ -14,8 +14,9 @@
  *
  * Every transition is a path: the state shown at once in the response,
  * then steps applied by the scheduler one per --sim-step-ms. Invariant:
- * a server has an operation other than NULL if and only if it has exactly
- * one pending transition row (asserted by the store tests). */
+ * a server with an operation other than NULL has exactly one pending
+ * transition row; the only pending row on a server whose operation is NULL
+ * is a create's, while it shows INIT/NULL (checked by the dispatch fuzzer). */
 #include "domain/state.h"
 
 #include <string.h>

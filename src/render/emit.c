@@ -96,6 +96,15 @@ static void tag(ncp_emit_t *e, const char *open, const char *name, const char *c
     ncp_buf_puts(e->out, close);
 }
 
+/* An end whose begin was refused pops nothing. */
+static bool refused_end(ncp_emit_t *e)
+{
+    if (!e->refused)
+        return false;
+    e->refused--;
+    return true;
+}
+
 static ncp_emit_frame_t *top(ncp_emit_t *e)
 {
     return &e->st[e->depth - 1];
@@ -132,7 +141,8 @@ static const char *member(ncp_emit_t *e, const char *name)
 static void push(ncp_emit_t *e, const char *name, const char *item, bool bare)
 {
     if (e->depth >= NCP_EMIT_MAX_DEPTH) {
-        e->out->over = true;
+        e->out->over = true; /* the response is refused; keep begin/end balanced */
+        e->refused++;
         return;
     }
     ncp_emit_frame_t *f = &e->st[e->depth++];
@@ -159,6 +169,8 @@ void ncp_emit_root_begin(ncp_emit_t *e, const char *name)
 
 void ncp_emit_root_end(ncp_emit_t *e)
 {
+    if (refused_end(e) || e->depth == 0)
+        return;
     ncp_emit_frame_t *f = top(e);
     if (e->fmt == NCP_FMT_JSON)
         ncp_buf_puts(e->out, f->count ? "\n}}" : "}}");
@@ -187,6 +199,8 @@ void ncp_emit_raw(ncp_emit_t *e, const char *name, const char *text, size_t len)
 
 void ncp_emit_obj_end(ncp_emit_t *e)
 {
+    if (refused_end(e))
+        return;
     ncp_emit_frame_t *f = top(e);
     e->depth--;
     if (e->fmt == NCP_FMT_JSON) {
@@ -227,6 +241,8 @@ void ncp_emit_list_begin_bare(ncp_emit_t *e, const char *name)
 
 void ncp_emit_list_end(ncp_emit_t *e)
 {
+    if (refused_end(e))
+        return;
     ncp_emit_frame_t *f = top(e);
     e->depth--;
     if (f->bare && e->fmt == NCP_FMT_XML) {

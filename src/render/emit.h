@@ -35,6 +35,7 @@ typedef struct ncp_emit {
     ncp_buf_t *out;
     int depth;
     ncp_emit_frame_t st[NCP_EMIT_MAX_DEPTH];
+    int refused;        /* begins refused past the maximum depth, awaiting their ends */
     char root[128];     /* copy of the root element name */
 } ncp_emit_t;
 

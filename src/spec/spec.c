@@ -51,6 +51,8 @@ int ncp_spec_check_table(void)
 
 const ncp_action_t *ncp_spec_find(const char *name, size_t len)
 {
+    if (memchr(name, '\0', len))
+        return NULL;
     size_t lo = 0, hi = n_actions;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

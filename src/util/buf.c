@@ -67,7 +67,7 @@ int ncp_buf_puts(ncp_buf_t *b, const char *s)
 
 int ncp_buf_putc(ncp_buf_t *b, char c)
 {
-    if (b->len + 2 <= b->cap) {
+    if (b->len + 2 <= b->cap && b->len < b->max) {
         b->data[b->len++] = c;
         b->data[b->len] = '\0';
         return 0;

@@ -2,6 +2,7 @@
 #include "util/err.h"
 
 #include <stdarg.h>
+#include "util/utf8.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,17 @@ static const row_t rows[] = {
 #include "util/errors.def"
 #undef NCP_ERR
 };
+
+/* Truncation may cut a UTF-8 sequence: drop an incomplete tail. */
+static void utf8_trim(char *s)
+{
+    size_t n = strlen(s), i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80 && n - i < 3)
+        i--;
+    if (i > 0 && (unsigned char)s[i - 1] >= 0xc0 &&
+        ncp_utf8_seq((const unsigned char *)s + i - 1, n - i + 1) != n - i + 1)
+        s[i - 1] = '\0';
+}
 
 void ncp_err_init(ncp_err_t *err)
 {
@@ -35,6 +47,7 @@ void ncp_err_set(ncp_err_t *err, ncp_err_code_t code, ...)
     va_start(ap, code);
     vsnprintf(err->msg, sizeof(err->msg), rows[code].msg, ap);
     va_end(ap);
+    utf8_trim(err->msg);
 }
 #pragma GCC diagnostic pop
 
@@ -48,6 +61,7 @@ void ncp_err_set_gw(ncp_err_t *err, ncp_err_code_t code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);
+    utf8_trim(err->msg);
 }
 
 void ncp_err_internal(ncp_err_t *err, const char *fmt, ...)
@@ -91,6 +105,7 @@ void ncp_err_sanitize(char *dst, size_t cap, const char *src)
         dst[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
     }
     dst[j] = '\0';
+    utf8_trim(dst);
     /* Terraform splits error text on "Body: "; never let input recreate it. */
     for (char *p = dst; (p = strstr(p, "Body: ")) != NULL; p += 5)
         p[4] = '_';

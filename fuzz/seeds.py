@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora fuzz/corpus/<target>/ (small, realistic inputs).
+
+Run from the repository root after changing an input format:
+    python3 fuzz/seeds.py
+Existing seed files of the same name are overwritten; others are kept (the
+fuzzers' own finds are never copied here, see `make fuzz`)."""
+import os
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+RS = b"\x1e"  # request separator of fuzz_dispatch
+
+
+def put(target, name, data):
+    d = os.path.join(ROOT, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# ---- form: query strings and bodies ----------------------------------------
+put("form", "seed-stop", "serverInstanceNoList.1=1021003&responseFormatType=json")
+put("form", "list", "serverInstanceNoList.1=1021003&serverInstanceNoList.2=1021004"
+    "&serverInstanceNoList.10=1021005")
+put("form", "objlist", "instanceTagList.1.tagKey=env&instanceTagList.1.tagValue=prod"
+    "&instanceTagList.2.tagKey=a%20b&blockDevicePartitionList.1.mountPoint=%2Fdata")
+put("form", "empty-pairs", "a=1&&b&=c&=&d=%41%42+c&")
+put("form", "bad-escape", "serverName=%G1")
+put("form", "short-escape", "serverName=ab%4")
+put("form", "utf8", "serverDescription=%EB%82%B4%EC%84%9C%EB%B2%84&x=\xe2\x82\xac")
+put("form", "bad-utf8", b"serverName=%C3%28&y=\xc3\x28")
+put("form", "nul", "serverName=a%00b&%00=x")
+put("form", "format-xml", "responseFormatType=xml&pageNo=1&pageSize=10")
+
+# ---- auth: METHOD \n URI \n TIMESTAMP \n ACCESSKEY \n SIGNATURE \n SECRET ---
+put("auth", "post", "POST\n/server/v2/stopServerInstances?serverInstanceNoList.1=1021003\n"
+    "1700000000000\nFUZZACCESSKEYA000001\nuP1Cs1r2KZ9qTGWvJ5dDfr8YHrsV3Xr8Jx1p4lDd9Jk=\n"
+    "fuzzSecretKeyOfAccountA0000000000000000A")
+put("auth", "get-bare-q", "GET\n/server/v2/getRegionList?\n1700000000000\nAK\n\nsecret")
+put("auth", "get-no-q", "GET\n/server/v2/getRegionList\n1700000000000\nAK\nx\nsecret")
+put("auth", "encoded-query", "GET\n/server/v2/getServerInstanceList?searchFilterValue=a%20b"
+    "&responseFormatType=json\n1700000000000\nAK\nsig\nsecret")
+put("auth", "bad-ts", "GET\n/\n17000000000001234\nAK\nsig\nsecret")
+put("auth", "ts-skew", "GET\n/\n1699999700000\nAK\nsig\n")
+put("auth", "plus-in-query", "GET\n/a?x=1+2%2B3\n1\nAK\nsig\ns")
+
+# ---- emit: a small program (see fuzz_emit.c) --------------------------------
+# byte 0: bit 0 JSON, bits 1-2 == 3: capped; byte 1: action name index; then
+# opcodes (0 obj, 1 list, 2 bare list, 3 close, 4/5 string, 6 int, 7 bool,
+# 8 code, 9 NULL string) with their operands.
+def prog(fmt, *ops):
+    return bytes([fmt, 0]) + bytes(ops)
+
+
+server = [1, 1, 0,      # list serverInstanceList / item serverInstance
+          0, 0,         # object
+          4, 2, 5] + list(b"web-1") + [
+          6, 12, 0, 0, 0, 0, 0, 0, 0, 42,   # int totalRows = 42
+          7, 9, 1,                         # bool
+          8, 3, 5, 6,                      # code zone code codeName
+          1, 7, 8, 3,                      # empty list accessControlGroup/instanceTag
+          3, 3]                            # close object, close list
+put("emit", "server-xml", prog(0, *server))
+put("emit", "server-json", prog(1, *server))
+bare = [2, 13, 0, 4, 2, 3] + list(b"abc") + [3, 3, 0, 4, 14, 4] + list(b"k<&>") + [3, 3]
+put("emit", "bare-xml", prog(0, *bare))
+put("emit", "bare-json", prog(1, *bare))
+put("emit", "text-escapes", b"\x04<&>\"'\r\n\t\x7f\x01\xef\xbf\xbe\xef\xbf\xbf done")
+put("emit", "text-bad-utf8", b"\x05\xc3\x28\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82\xac\xf0\x9f\x98\x80")
+
+# ---- validate: ACTION \n QUERY \n BODY --------------------------------------
+put("validate", "stop", "stopServerInstances\n\nserverInstanceNoList.1=1021003&regionNo=1")
+put("validate", "stop-dup", "stopServerInstances\nserverInstanceNoList.1=1\n"
+    "serverInstanceNoList.1=2&serverInstanceNoList.1=3")
+put("validate", "list-query", "getServerInstanceList\nserverInstanceNoList.1=1021003"
+    "&pageNo=1&pageSize=2&responseFormatType=json\nsortedBy=SERVERNAME&sortingOrder=descending")
+put("validate", "create", "createServerInstances\n\nserverImageProductCode=SPSW0LINUX000046"
+    "&serverProductCode=SPSVRSTAND000004&serverName=web-9&serverCreateCount=2"
+    "&isProtectServerTermination=True&instanceTagList.1.tagKey=env"
+    "&instanceTagList.1.tagValue=dev&accessControlGroupConfigurationNoList.1=39995"
+    "&feeSystemTypeCode=mtrat")
+put("validate", "root-pw", "getRootPasswordServerInstanceList\n\n"
+    "rootPasswordServerInstanceList.1.serverInstanceNo=1021003"
+    "&rootPasswordServerInstanceList.1.privateKey=-----BEGIN")
+put("validate", "bounds", "getLoginKeyList\n\npageNo=-1&pageSize=99999999999&keyName=ab")
+put("validate", "unknown", "getZoneList\n\nregionNo=1&bogus=1")
+put("validate", "missing", "setProtectServerTermination\n\nserverInstanceNo=1021003")
+put("validate", "enum-list", "getServerImageProductList\n\nplatformTypeCodeList.1=lnx64"
+    "&platformTypeCodeList.2=WND64&blockStorageSize=50")
+
+# ---- dispatch: FLAGS ACTION \n QUERY \n BODY, separated by 0x1e -------------
+def req(action, query="", body="", flags=b"0"):
+    if isinstance(body, str):
+        body = body.encode()
+    return flags + action.encode() + b"\n" + query.encode() + b"\n" + body
+
+
+def seq(*reqs):
+    return RS.join(reqs)
+
+
+put("dispatch", "seed-list-json", req("getServerInstanceList", body="responseFormatType=json"))
+put("dispatch", "seed-list-xml", req("getServerInstanceList",
+                                     "serverInstanceNoList.1=1021003", flags=b"p"))
+put("dispatch", "stop-start-reboot", seq(
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003"),
+    req("startServerInstances", body="serverInstanceNoList.1=1021003&responseFormatType=json"),
+    req("rebootServerInstances", body="serverInstanceNoList.1=1021003"),
+    req("getServerInstanceList", body="serverInstanceNoList.1=1021003")))
+put("dispatch", "stop-no-wait", seq(
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003&serverInstanceNoList.2=1021004",
+        flags=b"\x00"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b" "),
+    req("startServerInstances", body="serverInstanceNoList.1=1021003")))
+put("dispatch", "create-stop-terminate", seq(
+    req("createServerInstances", body="serverImageProductCode=SPSW0LINUX000046"
+        "&serverProductCode=SPSVRSTAND000004&serverName=fz-web&serverCreateCount=2"
+        "&instanceTagList.1.tagKey=env&instanceTagList.1.tagValue=dev"
+        "&blockDevicePartitionList.1.mountPoint=/data&blockDevicePartitionList.1.partitionSize=50"
+        "&userData=IyEvYmluL3NoCmVjaG8gaGk=&responseFormatType=json"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1030001"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1030001"),
+    req("getServerInstanceList", body="responseFormatType=json")))
+put("dispatch", "change-spec", seq(
+    req("changeServerInstanceSpec", body="serverInstanceNo=1021005"
+        "&serverProductCode=SPSVRSTAND000005"),
+    req("getServerInstanceList", body="serverInstanceNoList.1=1021005")))
+put("dispatch", "protect-terminate", seq(
+    req("setProtectServerTermination", body="serverInstanceNo=1021006"
+        "&isProtectServerTermination=true"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1021006"),
+    req("setProtectServerTermination", body="serverInstanceNo=1021006"
+        "&isProtectServerTermination=false"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1021006")))
+put("dispatch", "fault-stop", seq(
+    req("!fault", body="action=stopServerInstances&serverInstanceNo=1021003&times=1"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003&serverInstanceNoList.2=1021004")))
+put("dispatch", "storage-busy", seq(
+    req("!fault", body="action=storageBusy&serverInstanceNo=1021004&times=3", flags=b"\x00"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021004", flags=b" "),
+    req("getServerInstanceList", body="serverInstanceNoList.1=1021004")))
+put("dispatch", "auth-bad", seq(
+    req("getServerInstanceList", "responseFormatType=json", flags=b"6"),
+    req("getServerInstanceList", flags=b"7"),
+    req("getServerInstanceList", flags=b"?"),
+    req("getServerInstanceList", flags=b"5")))
+put("dispatch", "other-account", seq(
+    req("getServerInstanceList", body="responseFormatType=json", flags=b"8"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b"8"),
+    req("setProtectServerTermination", body="serverInstanceNo=1021004"
+        "&isProtectServerTermination=true", flags=b"8"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021900")))
+put("dispatch", "login-keys", seq(
+    req("importLoginKey", body="keyName=fz-key&publicKey=ssh-rsa%20AAAAB3NzaC1yc2EAAAADAQABAAAAgQDf"
+        "%20fuzz"),
+    req("getLoginKeyList", body="responseFormatType=json"),
+    req("deleteLoginKey", body="keyName=juhoon-kim"),
+    req("deleteLoginKey", body="keyName=fz-key")))
+put("dispatch", "create-login-key", req("createLoginKey", body="keyName=fz-new"))
+put("dispatch", "catalog", seq(
+    req("getRegionList"), req("getZoneList", body="regionNo=1&responseFormatType=json"),
+    req("getServerImageProductList", body="platformTypeCodeList.1=LNX64"),
+    req("getServerProductList", body="serverImageProductCode=SPSW0LINUX000046"),
+    req("getRaidList"), req("getInitScriptList", body="responseFormatType=json")))
+put("dispatch", "acg-rootpw", seq(
+    req("getAccessControlGroupList", body="responseFormatType=json"),
+    req("getAccessControlRuleList", body="accessControlGroupConfigurationNo=39995"),
+    req("getAccessControlGroupServerInstanceList", body="accessControlGroupConfigurationNo=39995"),
+    req("getRootPassword", body="serverInstanceNo=1021003&privateKey=-----BEGIN%20RSA"),
+    req("getRootPasswordServerInstanceList",
+        body="rootPasswordServerInstanceList.1.serverInstanceNo=1021003"
+        "&rootPasswordServerInstanceList.1.privateKey=x&responseFormatType=json")))
+put("dispatch", "routes", seq(
+    req("//server/v2//getRegionList/"), req("/_ncpd/health"), req("HEAD /_ncpd/health"),
+    req("/server/v2/nope"), req("/_ncpd/faults", body="action=x"), req("PUT /server/v2/getZoneList")))
+put("dispatch", "bad-input", seq(
+    req("getServerInstanceList", "%zz"),
+    req("getServerInstanceList", body=b"serverName=\xc3\x28"),
+    req("getServerInstanceList", body="responseFormatType=json&responseFormatType=%00"),
+    req("createServerInstances", body="serverName=%27%3B%20DROP%20TABLE%20servers%3B--"
+        "&serverImageProductCode=SPSW0LINUX000046&serverDescription=%00"),
+    req("getServerInstanceList", body="searchFilterName=serverName&searchFilterValue=%25_%27")))
