@@ -52,29 +52,50 @@ static int new_key_name(ncp_ctx_t *ctx, const ncp_arg_t *name, ncp_err_t *err)
     return 0;
 }
 
-int act_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
-{
-    const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
-    if (new_key_name(ctx, name, err) < 0)
-        return -1;
-    char *pem = NULL;
+typedef struct new_key {
+    char *pem; /* in the request arena, wiped when the request ends */
+    size_t len;
     char fp[NCP_FINGERPRINT_LEN];
-    if (ncp_rsa_new(&pem, fp) < 0) {
+} new_key_t;
+
+static void wipe_key(void *p)
+{
+    new_key_t *k = p;
+    memset(k->pem, 0, k->len);
+}
+
+/* RSA key generation takes tens of milliseconds: done before the
+ * transaction so that no other writer waits for it. */
+int act_prep_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    char *pem = NULL;
+    new_key_t *k = ncp_arena_alloc(ctx->arena, sizeof(*k));
+    if (ncp_rsa_new(&pem, k->fp) < 0) {
         ncp_err_internal(err, "RSA key generation failed");
         return -1;
     }
-    ncp_login_key_t k = {ctx->account_id, name->s, fp, ctx->now_ms};
-    int ret = -1;
-    if (ctx->so->login_key_put(ctx->st, &k, err) < 0)
-        goto cleanup;
-    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
-    ncp_emit_str(ctx->em, "privateKey", pem);
-    ncp_env_end(ctx->em);
-    ret = 0;
-cleanup:
-    memset(pem, 0, strlen(pem));
+    k->len = strlen(pem);
+    k->pem = ncp_arena_strndup(ctx->arena, pem, k->len);
+    memset(pem, 0, k->len);
     free(pem);
-    return ret;
+    ncp_arena_on_cleanup(ctx->arena, wipe_key, k);
+    ctx->prep = k;
+    return 0;
+}
+
+int act_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
+    const new_key_t *nk = ctx->prep;
+    if (new_key_name(ctx, name, err) < 0)
+        return -1;
+    ncp_login_key_t k = {ctx->account_id, name->s, nk->fp, ctx->now_ms};
+    if (ctx->so->login_key_put(ctx->st, &k, err) < 0)
+        return -1;
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
+    ncp_emit_str(ctx->em, "privateKey", nk->pem);
+    ncp_env_end(ctx->em);
+    return 0;
 }
 
 int act_importLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
@@ -149,13 +170,6 @@ static void rows_close(rows_t *r)
     ncp_env_end(r->ctx->em);
 }
 
-static void page(const ncp_args_t *A, int64_t *offset, int64_t *limit)
-{
-    int64_t size = ncp_arg(A, "pageSize")->i, no = ncp_arg(A, "pageNo")->i;
-    *limit = size > 0 ? size : 0;
-    *offset = size > 0 ? (no > 1 ? no - 1 : 0) * size : 0;
-}
-
 static int key_row(void *p, const ncp_login_key_t *k)
 {
     rows_t *r = p;
@@ -168,7 +182,7 @@ int act_getLoginKeyList(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
     int64_t offset, limit;
-    page(&ctx->args, &offset, &limit);
+    act_page(&ctx->args, &offset, &limit);
     rows_t r = {ctx, 0, false, "loginKeyList", "loginKey"};
     if (ctx->so->login_key_list(ctx->st, ctx->arena, ctx->account_id,
                                 name->present ? name->s : NULL, offset, limit, &r.total, key_row,
@@ -193,13 +207,8 @@ int act_getAccessControlGroupList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_args_t *A = &ctx->args;
     ncp_acg_filter_t f = {.account_id = ctx->account_id, .is_default = -1};
     const ncp_arg_t *nos = ncp_arg(A, "accessControlGroupConfigurationNoList");
-    if (nos->present) {
-        int64_t *v = ncp_arena_alloc(ctx->arena, nos->n * sizeof(int64_t));
-        for (size_t i = 0; i < nos->n; i++)
-            v[i] = act_no(nos->items[i]);
-        f.nos = v;
-        f.n_nos = nos->n;
-    }
+    f.nos = act_nos(ctx, nos);
+    f.n_nos = nos->n;
     const ncp_arg_t *d = ncp_arg(A, "isDefault");
     if (!d->present)
         d = ncp_arg(A, "isDefaultGroup");
@@ -208,7 +217,7 @@ int act_getAccessControlGroupList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_arg_t *name = ncp_arg(A, "accessControlGroupName");
     if (name->present)
         f.name = name->s;
-    page(A, &f.offset, &f.limit);
+    act_page(A, &f.offset, &f.limit);
     rows_t r = {ctx, 0, false, "accessControlGroupList", "accessControlGroup"};
     if (ctx->so->acg_list(ctx->st, ctx->arena, &f, &r.total, acg_row, &r, err) < 0)
         return -1;

@@ -15,6 +15,23 @@ int64_t act_no(const char *s)
     return (int64_t)strtoull(s, NULL, 10);
 }
 
+const int64_t *act_nos(ncp_ctx_t *ctx, const ncp_arg_t *a)
+{
+    if (!a->present)
+        return NULL;
+    int64_t *v = ncp_arena_alloc(ctx->arena, (a->n ? a->n : 1) * sizeof(int64_t));
+    for (size_t i = 0; i < a->n; i++)
+        v[i] = act_no(a->items[i]);
+    return v;
+}
+
+void act_page(const ncp_args_t *A, int64_t *offset, int64_t *limit)
+{
+    int64_t size = ncp_arg(A, "pageSize")->i, no = ncp_arg(A, "pageNo")->i;
+    *limit = size > 0 ? size : 0;
+    *offset = size > 0 ? (no > 1 ? no - 1 : 0) * size : 0;
+}
+
 static void emit_no(ncp_emit_t *e, const char *name, int64_t no)
 {
     char b[24];

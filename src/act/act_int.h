@@ -23,6 +23,9 @@ bool act_frag_has(int64_t no, int64_t version, uint32_t flags);
 bool act_server_probe(void *ctx, int64_t no, int64_t version);
 void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text, size_t len);
 
+/* Preparation steps (NCP_A_PREP): run before the transaction, result in ctx->prep. */
+int act_prep_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err);
+
 /* Writes one ServerInstance (server-instance.md §1.1, in the seed's order). */
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data);
 
@@ -45,6 +48,12 @@ void act_emit_acg(ncp_emit_t *e, const ncp_acg_t *g);
 /* Root passwords are stored sealed under the master key (hex text). */
 int act_password_seal(ncp_ctx_t *ctx, const char *plain, const char **hex_out, ncp_err_t *err);
 int act_password_open(ncp_ctx_t *ctx, const char *hex, const char **plain_out, ncp_err_t *err);
+
+/* The numbers of a validated NCP_T_LIST_NO argument (arena array), or NULL
+ * when it is absent. */
+const int64_t *act_nos(ncp_ctx_t *ctx, const ncp_arg_t *a);
+/* pageNo (1-based, 0 = first) and pageSize (0 = all) as offset and limit. */
+void act_page(const ncp_args_t *A, int64_t *offset, int64_t *limit);
 
 /* Parses an instance number validated by the spec layer. */
 int64_t act_no(const char *s);

@@ -478,13 +478,8 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_args_t *A = &ctx->args;
     ncp_server_filter_t f = {.account_id = ctx->account_id, .status = -1};
     const ncp_arg_t *nos = ncp_arg(A, "serverInstanceNoList");
-    if (nos->present) {
-        int64_t *v = ncp_arena_alloc(ctx->arena, nos->n * sizeof(int64_t));
-        for (size_t i = 0; i < nos->n; i++)
-            v[i] = act_no(nos->items[i]);
-        f.nos = v;
-        f.n_nos = nos->n;
-    }
+    f.nos = act_nos(ctx, nos);
+    f.n_nos = nos->n;
     const ncp_arg_t *fname = ncp_arg(A, "searchFilterName");
     const ncp_arg_t *fval = ncp_arg(A, "searchFilterValue");
     if (fval->present && !fname->present) {
@@ -525,12 +520,7 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     f.sort_by_name = a->present && strcmp(a->s, "serverName") == 0;
     a = ncp_arg(A, "sortingOrder");
     f.descending = a->present && strcmp(a->s, "descending") == 0;
-    int64_t page_size = ncp_arg(A, "pageSize")->i;
-    int64_t page_no = ncp_arg(A, "pageNo")->i;
-    if (page_size > 0) {
-        f.limit = page_size;
-        f.offset = (page_no > 1 ? page_no - 1 : 0) * page_size;
-    }
+    act_page(A, &f.offset, &f.limit);
 
     list_ctx_t l = {.ctx = ctx, .with_user_data = nos->present && nos->n == 1};
     /* user data is only shown for one server: no cache probe then */

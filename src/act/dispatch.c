@@ -31,6 +31,19 @@ static const binding_t handlers[] = {
 #undef NCP_END
 };
 
+/* Preparation steps of the actions flagged NCP_A_PREP. */
+static const binding_t preps[] = {
+    {"createLoginKey", act_prep_createLoginKey},
+};
+
+static ncp_handler_fn prep_of(const char *action)
+{
+    for (size_t i = 0; i < sizeof(preps) / sizeof(preps[0]); i++)
+        if (strcmp(preps[i].name, action) == 0)
+            return preps[i].fn;
+    return NULL;
+}
+
 ncp_handler_fn ncp_act_handler(const char *action)
 {
     for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
@@ -46,7 +59,8 @@ int ncp_act_check_table(void)
     if (ncp_spec_check_table() < 0 || n != sizeof(handlers) / sizeof(handlers[0]))
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (strcmp(acts[i].name, handlers[i].name) != 0)
+        if (strcmp(acts[i].name, handlers[i].name) != 0 ||
+            !(acts[i].flags & NCP_A_PREP) != !prep_of(acts[i].name))
             return -1;
     return 0;
 }
@@ -385,7 +399,9 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     ctx.em = &em;
     bool write = (act->flags & NCP_A_WRITE) != 0;
     ncp_handler_fn fn = ncp_act_handler(act->name);
-    if (write && app->committer && !(act->flags & NCP_A_SOLO)) {
+    if ((act->flags & NCP_A_PREP) && prep_of(act->name)(&ctx, &err) < 0)
+        goto fail;
+    if (write && app->committer) {
         /* group commit: answered only after the batch's commit */
         handler_job_t job = {&ctx, fn};
         if (ncp_commit_run(app->committer, run_handler, &job, &err) < 0)

@@ -217,20 +217,8 @@ int ncpctl_opts_take(ncpctl_opts_t *o, int argc, char **argv, int *i, ncpctl_err
 
 static void kvs_push(ncp_arena_t *a, ncp_kvs_t *kvs, const char *name, const char *val)
 {
-    if (kvs->n == kvs->cap) {
-        size_t cap = kvs->cap ? kvs->cap * 2 : 16;
-        ncp_kv_t *v = ncp_arena_alloc(a, cap * sizeof(*v));
-        if (kvs->n)
-            memcpy(v, kvs->v, kvs->n * sizeof(*v));
-        kvs->v = v;
-        kvs->cap = cap;
-    }
-    ncp_kv_t *kv = &kvs->v[kvs->n++];
-    kv->name = name;
-    kv->name_len = strlen(name);
-    kv->val = val;
-    kv->val_len = strlen(val);
-    kv->src = NCP_SRC_BODY;
+    ncp_kv_t kv = {name, val, strlen(name), strlen(val), NCP_SRC_BODY};
+    ncp_form_push(a, kvs, kv);
 }
 
 /* Canonical spelling of s among the '|'-separated values, or NULL. */

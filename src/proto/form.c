@@ -39,18 +39,10 @@ long ncp_form_decode(const char *s, size_t len, char *out)
     return (long)o;
 }
 
-static int push(ncp_arena_t *a, ncp_kvs_t *kvs, ncp_kv_t kv)
+void ncp_form_push(ncp_arena_t *a, ncp_kvs_t *kvs, ncp_kv_t kv)
 {
-    if (kvs->n == kvs->cap) {
-        size_t cap = kvs->cap ? kvs->cap * 2 : 16;
-        ncp_kv_t *v = ncp_arena_alloc(a, cap * sizeof(*v));
-        if (kvs->n)
-            memcpy(v, kvs->v, kvs->n * sizeof(*v));
-        kvs->v = v;
-        kvs->cap = cap;
-    }
+    kvs->v = ncp_arena_grow(a, kvs->v, kvs->n, &kvs->cap, sizeof(ncp_kv_t), 16);
     kvs->v[kvs->n++] = kv;
-    return 0;
 }
 
 int ncp_form_parse(ncp_arena_t *a, const char *s, size_t len, uint8_t src, ncp_kvs_t *kvs,
@@ -88,7 +80,7 @@ int ncp_form_parse(ncp_arena_t *a, const char *s, size_t len, uint8_t src, ncp_k
             kv.val = val;
             kv.val_len = (size_t)vl;
             kv.src = src;
-            push(a, kvs, kv);
+            ncp_form_push(a, kvs, kv);
         }
         i = end + 1;
     }

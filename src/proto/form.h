@@ -31,6 +31,8 @@ typedef struct ncp_kvs {
  * %-escape, names or values that are not UTF-8 once decoded. */
 int ncp_form_parse(ncp_arena_t *a, const char *s, size_t len, uint8_t src, ncp_kvs_t *kvs,
                    ncp_err_t *err);
+/* Appends one pair (strings borrowed). */
+void ncp_form_push(ncp_arena_t *a, ncp_kvs_t *kvs, ncp_kv_t kv);
 /* Decodes '+' and %XX into out (capacity >= len); -1 on a bad escape. */
 long ncp_form_decode(const char *s, size_t len, char *out);
 /* Percent-encodes everything but RFC 3986 unreserved characters. */

@@ -206,14 +206,7 @@ typedef struct slot {
 
 static void slot_push(ncp_arena_t *a, slot_t *s, entry_t e)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        entry_t *v = ncp_arena_alloc(a, cap * sizeof(*v));
-        if (s->n)
-            memcpy(v, s->e, s->n * sizeof(*v));
-        s->e = v;
-        s->cap = cap;
-    }
+    s->e = ncp_arena_grow(a, s->e, s->n, &s->cap, sizeof(entry_t), 8);
     s->e[s->n++] = e;
 }
 

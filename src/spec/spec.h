@@ -19,8 +19,9 @@
 #define NCP_A_WRITE 0x2u  /* mutates: runs in one write transaction */
 #define NCP_A_ASYNC 0x4u  /* starts timed transitions: wakes the scheduler */
 #define NCP_A_NOAUTH 0x8u /* no signature needed */
-#define NCP_A_SOLO 0x10u  /* slow write (e.g. key generation): own transaction, not the
-                           * group-commit batch, so it never delays other writers */
+#define NCP_A_PREP 0x10u  /* has a preparation step (act_prep_<name>) run before the
+                           * transaction: slow work such as key generation never holds
+                           * the write lock or delays the group-commit batch */
 
 typedef enum ncp_ptype {
     NCP_T_STR,      /* UTF-8 text, length in characters within [min,max] */

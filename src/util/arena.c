@@ -132,6 +132,19 @@ char *ncp_arena_printf(ncp_arena_t *a, const char *fmt, ...)
     return p;
 }
 
+void *ncp_arena_grow(ncp_arena_t *a, void *old, size_t used, size_t *cap, size_t elem,
+                     size_t first)
+{
+    if (used < *cap)
+        return old;
+    size_t ncap = *cap ? *cap * 2 : first;
+    void *p = ncp_arena_alloc(a, ncap * elem);
+    if (used)
+        memcpy(p, old, used * elem);
+    *cap = ncap;
+    return p;
+}
+
 void ncp_arena_on_cleanup(ncp_arena_t *a, ncp_arena_cleanup_fn fn, void *data)
 {
     hook_t *h = ncp_arena_alloc(a, sizeof(*h));

@@ -19,6 +19,10 @@ char *ncp_arena_strndup(ncp_arena_t *a, const char *s, size_t n); /* NUL-termina
 char *ncp_arena_strdup(ncp_arena_t *a, const char *s);
 char *ncp_arena_printf(ncp_arena_t *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Growable arrays in an arena: when used == *cap, returns a copy of `old`
+ * with twice the capacity (at least `first`) and updates *cap; else `old`. */
+void *ncp_arena_grow(ncp_arena_t *a, void *old, size_t used, size_t *cap, size_t elem,
+                     size_t first);
 void ncp_arena_on_cleanup(ncp_arena_t *a, ncp_arena_cleanup_fn fn, void *data);
 
 #endif

@@ -7,12 +7,11 @@ Also a small command line used by `make test-valgrind`:
 
     python3 tests/e2e/reliability_util.py valgrind-report DIR
 
-summarises the valgrind XML files in DIR (written by tests/e2e/valgrind-ncpd.sh)
-and exits 1 when any of them holds an error (definite leak, invalid read/write,
-uninitialised value, bad free ...).
+summarises the valgrind output under DIR (daemon logs kept by the harness and the
+command line logs of tests/e2e/valgrind-ncpd.sh) and exits 1 when it holds an error
+(definite leak, invalid read/write, uninitialised value, bad free ...).
 """
 
-import json
 import os
 import random
 import re
@@ -21,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,8 +36,8 @@ LINUX_IMAGE = "SPSW0LINUX000046"
 # ---------------------------------------------------------------------------
 
 _ACTION_RE = re.compile(r"^\s*NCP_ACTION\(\s*(\w+)\s*,\s*([^,]*?)\s*,")
-_PARAM_RE = re.compile(r"^\s*NCP_PARAM\(\s*(\w+)\s*,\s*(NCP_T_\w+)\s*,\s*([^,]*?)\s*,\s*([^,]*?)\s*,"
-                       r"\s*([^,]*?)\s*,\s*(NULL|\"[^\"]*\")\s*,")
+_PARAM_RE = re.compile(r"^\s*NCP_PARAM\(\s*(\w+)\s*,\s*(NCP_T_\w+)\s*,\s*([^,]*?)\s*,"
+                       r"\s*([^,]*?)\s*,\s*([^,]*?)\s*,\s*(NULL|\"[^\"]*\")\s*,")
 
 
 class Param:
@@ -104,6 +102,26 @@ def load_action_table(path=ACTIONS_DEF):
     if not actions:
         raise AssertionError("no NCP_ACTION rows parsed from %s" % path)
     return actions
+
+
+def make_rsa_keypair():
+    """(OpenSSH public line, PKCS#1 PEM private key) made with ssh-keygen, so that a test
+    needs no createLoginKey (RSA generation is slow, very slow under valgrind)."""
+    d = tempfile.mkdtemp(prefix="ncpd-r-key-")
+    try:
+        p = os.path.join(d, "id_rsa")
+        r = subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N",
+                            "", "-C", "reliability", "-f", p], stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=60)
+        if r.returncode != 0:
+            raise AssertionError("ssh-keygen failed: %r" % r.stderr)
+        with open(p + ".pub") as f:
+            pub = f.read().strip()
+        with open(p) as f:
+            pem = f.read()
+        return pub, pem
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------
@@ -390,65 +408,113 @@ def rng(name):
 
 
 # ---------------------------------------------------------------------------
-# valgrind XML reports (make test-valgrind)
+# valgrind reports (make test-valgrind)
 # ---------------------------------------------------------------------------
 
-def _frames(err):
-    out = []
-    stack = err.find("stack")
-    if stack is None:
-        return out
-    for fr in stack.findall("frame"):
-        fn = fr.findtext("fn") or fr.findtext("ip") or "?"
-        f, ln = fr.findtext("file"), fr.findtext("line")
-        d = fr.findtext("dir") or ""
-        loc = ("%s:%s" % (os.path.join(d, f) if d else f, ln)) if f else (fr.findtext("obj")
-                                                                             or "")
-        out.append("%s (%s)" % (fn, loc))
-    return out
+_VG_LINE = re.compile(r"^==(\d+)== ?(.*)$")
+_VG_FRAME = re.compile(r"^\s+(at|by) 0x[0-9A-Fa-f]+: (.*)$")
+_VG_CONT = ("Address ", "Uninitialised value was created", "Block was alloc'd",
+            "Block was free'd", " Address ", "This conflicts with")
+
+
+def _vg_blocks(path):
+    """Yield (pid, start_line, [lines]) error blocks of a valgrind text log (-q mode)."""
+    cur, cur_pid, start_cmd = None, None, ""
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8", "replace")
+    for line in text.splitlines():
+        if line.startswith("=== start "):
+            start_cmd = line
+            continue
+        m = _VG_LINE.match(line)
+        if not m:
+            continue
+        pid, body = m.group(1), m.group(2)
+        if not body.strip():
+            if cur:
+                yield cur_pid, start_cmd, cur
+            cur = None
+            continue
+        if cur is not None and pid == cur_pid and (_VG_FRAME.match(body) or
+                                                   body.startswith(_VG_CONT) or
+                                                   body.startswith(" ")):
+            cur.append(body)
+            continue
+        if cur:
+            yield cur_pid, start_cmd, cur
+        cur, cur_pid = [body], pid
+    if cur:
+        yield cur_pid, start_cmd, cur
+
+
+def _vg_kind(msg):
+    if "definitely lost" in msg:
+        return "leak-definite", True
+    if "possibly lost" in msg:
+        return "leak-possible", False
+    if "indirectly lost" in msg or "still reachable" in msg:
+        return "leak-other", False
+    if re.match(r"^Thread \d+", msg) or msg.startswith(("Parent PID", "(action ", "  ")):
+        return None, False
+    if msg.startswith(("HEAP SUMMARY", "LEAK SUMMARY", "ERROR SUMMARY", "For lists",
+                       "Rerun with", "For counts", "Memcheck", "Copyright", "Using Valgrind",
+                       "Command:", "All heap blocks", "in use at exit", "total heap usage",
+                       "definitely lost:", "indirectly lost:", "possibly lost:",
+                       "still reachable:", "suppressed:", "To see them", "Reachable blocks")):
+        return None, False
+    if msg.startswith("Warning: "):
+        return "warning", False
+    return "error", True
 
 
 def valgrind_report(directory):
-    """Summarise valgrind XML files; returns (text, error_count, files_read)."""
-    lines, errors, files, incomplete = [], 0, 0, 0
+    """Summarise the valgrind text output found under directory: daemon logs
+    (.../ncpd.log) and command line logs (cli-*.log). Returns (text, errors, files)."""
+    paths = []
+    for root, _, names in os.walk(directory):
+        for n in names:
+            if n == "ncpd.log" or (n.startswith("cli-") and n.endswith(".log")):
+                paths.append(os.path.join(root, n))
     seen = {}
-    for name in sorted(os.listdir(directory)):
-        if not name.endswith(".xml"):
-            continue
-        path = os.path.join(directory, name)
-        files += 1
-        try:
-            root = ET.parse(path).getroot()
-        except ET.ParseError:
-            # a process killed with SIGKILL leaves an unfinished XML file: read what is there
-            incomplete += 1
-            with open(path, "rb") as f:
-                data = f.read()
-            cut = data.rfind(b"</error>")
-            if cut < 0:
+    started = checked = 0
+    summaries = []
+    for path in sorted(paths):
+        with open(path, "rb") as f:
+            text = f.read().decode("utf-8", "replace")
+        started += len(re.findall(r"^=== start ", text, re.M)) if path.endswith("ncpd.log") \
+            else 1
+        for m in re.finditer(r"^==(\d+)== ERROR SUMMARY: (\d+) errors", text, re.M):
+            checked += 1
+            if m.group(2) != "0":
+                summaries.append("%s: pid %s ERROR SUMMARY %s errors" % (path, m.group(1),
+                                                                        m.group(2)))
+        for pid, cmd, lines in _vg_blocks(path):
+            kind, is_error = _vg_kind(lines[0])
+            if kind is None:
                 continue
-            try:
-                root = ET.fromstring(data[:cut + 8] + b"</valgrindoutput>")
-            except ET.ParseError:
-                continue
-        for err in root.findall("error"):
-            kind = err.findtext("kind") or "?"
-            what = err.findtext("xwhat/text") or err.findtext("what") or ""
-            frames = _frames(err)
-            key = (kind, tuple(frames[:6]))
+            frames = [m.group(2) for m in (_VG_FRAME.match(x) for x in lines) if m]
+            msg = re.sub(r"\d[\d,]* bytes in [\d,]+ blocks", "N bytes in M blocks", lines[0])
+            msg = re.sub(r"loss record [\d,]+ of [\d,]+", "loss record", msg)
+            key = (kind, msg if kind not in ("leak-definite", "leak-possible") else kind,
+                   tuple(frames[:8]))
             if key in seen:
-                seen[key][0] += 1
+                seen[key]["count"] += 1
                 continue
-            seen[key] = [1, what, frames, name]
-            errors += 1
-    for (kind, _), (count, what, frames, name) in seen.items():
-        lines.append("== %s x%d (first in %s): %s" % (kind, count, name, what))
-        for fr in frames[:14]:
-            lines.append("     at %s" % fr)
-    head = "valgrind: %d XML file(s), %d distinct error(s)%s" % (
-        files, errors, (", %d unfinished file(s) (daemon killed)" % incomplete)
-        if incomplete else "")
-    return "\n".join([head] + lines), errors, files
+            seen[key] = {"count": 1, "kind": kind, "error": is_error, "lines": lines,
+                         "where": "%s (pid %s; %s)" % (path, pid, cmd[:160])}
+    errors = sum(1 for v in seen.values() if v["error"])
+    if summaries and not errors:
+        errors = len(summaries)  # counted by valgrind but not parsed here: look at the logs
+    out = ["valgrind: %d log file(s); %d process(es) started, %d ran to exit under memcheck "
+           "(the others were killed with SIGKILL by their test); %d distinct error(s), "
+           "%d distinct note(s)" % (len(paths), started, checked, errors, len(seen) - errors)]
+    out += ["   " + x for x in summaries[:20]]
+    for v in sorted(seen.values(), key=lambda v: (not v["error"], v["kind"])):
+        out.append("== %s%s x%d, first in %s" % ("ERROR " if v["error"] else "note ",
+                                                  v["kind"], v["count"], v["where"]))
+        for ln in v["lines"][:24]:
+            out.append("   " + ln)
+    return "\n".join(out), errors, len(paths)
 
 
 def main(argv):
@@ -456,7 +522,8 @@ def main(argv):
         text, errors, files = valgrind_report(argv[2])
         print(text)
         if files == 0:
-            print("valgrind: no report files in %s (did the wrapper run?)" % argv[2])
+            print("valgrind: no daemon or command logs under %s (did the wrapper run?)"
+                  % argv[2])
             return 1
         return 1 if errors else 0
     if len(argv) == 2 and argv[1] == "actions":
