@@ -119,7 +119,7 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     c->max_body = 1024 * 1024;
     c->threads = 4;
     c->max_conns = 1024;
-    c->conn_timeout_s = 30;
+    c->conn_timeout_s = 15;
     c->max_header = 32 * 1024;
 
     static const struct {

@@ -15,7 +15,7 @@ typedef struct ncpd_conf {
     size_t max_body;            /* bytes; larger bodies get 413 */
     unsigned threads;           /* HTTP worker threads */
     unsigned max_conns;         /* simultaneous connections */
-    unsigned conn_timeout_s;    /* idle connection timeout */
+    unsigned conn_timeout_s;    /* seconds a connection has to send a (next) request */
     size_t max_header;          /* per-connection header memory */
     bool log_requests;
     const char *admin_token;

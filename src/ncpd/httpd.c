@@ -5,12 +5,20 @@
  * accumulated up to max_body; the response is queued on the final call of
  * the access handler, after the body is consumed (queuing on the first
  * call makes MHD close keep-alive connections, see STYLE.md §5). Each
- * worker thread has its own store connection and arena. */
+ * worker thread has its own store connection and arena.
+ *
+ * Limits that hold slow or greedy clients off (MHD's own timeout is an idle
+ * timeout, reset by every byte, so a client sending one byte a second would
+ * keep its connection forever): a watchdog closes any connection that has
+ * not sent a complete request within --timeout seconds of connecting or of
+ * its previous answer, and connections beyond --max-conns are closed at
+ * once instead of waiting in the listen queue. */
 #include "ncpd/httpd.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <sys/socket.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -23,6 +31,15 @@
 #include "render/envelope.h"
 #include "util/log.h"
 
+/* One accepted connection, as the watchdog sees it. */
+typedef struct conn {
+    struct conn *prev, *next;
+    int fd;
+    int64_t since_ms;  /* accepted, or its previous request answered */
+    bool busy;         /* a request is being answered */
+    bool closing;      /* shut down by the watchdog or the connection limit */
+} conn_t;
+
 struct ncpd_httpd {
     struct MHD_Daemon *d;
     const ncp_app_t *app;
@@ -33,6 +50,12 @@ struct ncpd_httpd {
     ncp_arena_t **arenas;
     size_t n_stores, cap_stores;
     int port;
+    pthread_mutex_t conns_mu; /* guards the list and every conn_t in it */
+    conn_t conns;             /* list head */
+    unsigned n_conns, n_closing;
+    pthread_t watchdog;
+    bool watchdog_running, stopping;
+    pthread_cond_t watchdog_cv;
 };
 
 typedef struct req {
@@ -67,6 +90,122 @@ static ncp_store_t *thread_store(ncpd_httpd_t *h, ncp_err_t *err)
     return tl_store;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* True when the peer has closed an idle connection (EOF waiting to be read). */
+static bool peer_closed(int fd)
+{
+    char b;
+    return recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* At the limit, connections whose clients have already gone but whose EOF
+ * MHD has not read yet must not count: shut them down first. Called with
+ * conns_mu held. */
+static void reap_dead(ncpd_httpd_t *h)
+{
+    for (conn_t *k = h->conns.next; k != &h->conns; k = k->next)
+        if (!k->busy && !k->closing && k->fd >= 0 && peer_closed(k->fd)) {
+            k->closing = true;
+            h->n_closing++;
+            shutdown(k->fd, SHUT_RDWR);
+        }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    ncpd_httpd_t *h = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_t *k = calloc(1, sizeof(*k));
+        if (!k)
+            abort();
+        k->fd = ci ? ci->connect_fd : -1;
+        k->since_ms = now_ms();
+        pthread_mutex_lock(&h->conns_mu);
+        k->next = h->conns.next;
+        k->prev = &h->conns;
+        h->conns.next->prev = k;
+        h->conns.next = k;
+        if (++h->n_conns > h->c->max_conns)
+            reap_dead(h);
+        if (h->n_conns - h->n_closing > h->c->max_conns && k->fd >= 0) {
+            /* over the limit: closed now rather than left in the listen queue */
+            k->closing = true;
+            h->n_closing++;
+            shutdown(k->fd, SHUT_RDWR);
+        }
+        pthread_mutex_unlock(&h->conns_mu);
+        *socket_context = k;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+        conn_t *k = *socket_context;
+        pthread_mutex_lock(&h->conns_mu);
+        k->prev->next = k->next;
+        k->next->prev = k->prev;
+        h->n_conns--;
+        if (k->closing)
+            h->n_closing--;
+        pthread_mutex_unlock(&h->conns_mu);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+static conn_t *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+static void conn_mark(ncpd_httpd_t *h, struct MHD_Connection *c, bool busy)
+{
+    conn_t *k = conn_of(c);
+    if (!k)
+        return;
+    pthread_mutex_lock(&h->conns_mu);
+    k->busy = busy;
+    if (!busy)
+        k->since_ms = now_ms();
+    pthread_mutex_unlock(&h->conns_mu);
+}
+
+/* Closes connections that have had --timeout seconds to send a request.
+ * Holding conns_mu makes shutdown() safe: MHD announces a close (and takes
+ * the same lock) before it releases the descriptor. */
+static void *watchdog(void *arg)
+{
+    ncpd_httpd_t *h = arg;
+    int64_t limit = (int64_t)h->c->conn_timeout_s * 1000;
+    pthread_mutex_lock(&h->conns_mu);
+    while (!h->stopping) {
+        int64_t now = now_ms();
+        for (conn_t *k = h->conns.next; k != &h->conns; k = k->next)
+            if (!k->busy && !k->closing && k->fd >= 0 && now - k->since_ms > limit) {
+                k->closing = true;
+                h->n_closing++;
+                shutdown(k->fd, SHUT_RDWR);
+            }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->watchdog_cv, &h->conns_mu, &ts);
+    }
+    pthread_mutex_unlock(&h->conns_mu);
+    return NULL;
+}
+
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
     (void)c;
@@ -81,12 +220,14 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return r;
 }
 
+static void conn_mark(ncpd_httpd_t *h, struct MHD_Connection *c, bool busy);
+
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
-    (void)c;
     (void)toe;
     ncpd_httpd_t *h = cls;
+    conn_mark(h, c, false);
     req_t *r = *con_cls;
     if (!r)
         return;
@@ -170,6 +311,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
     r->processing = true;
     atomic_fetch_add(&h->inflight, 1);
+    conn_mark(h, c, true);
     ncp_err_t err;
     ncp_err_init(&err);
     ncp_store_t *st = thread_store(h, &err);
@@ -218,6 +360,9 @@ ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_e
     h->app = app;
     h->c = c;
     pthread_mutex_init(&h->mu, NULL);
+    pthread_mutex_init(&h->conns_mu, NULL);
+    pthread_cond_init(&h->watchdog_cv, NULL);
+    h->conns.next = h->conns.prev = &h->conns;
 
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
@@ -237,9 +382,10 @@ ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_e
     h->d = MHD_start_daemon(
         flags, (uint16_t)c->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)c->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
+        (unsigned)c->max_conns + 64 /* we close the extra ones ourselves */, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->conn_timeout_s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header, MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_done, h, MHD_OPTION_EXTERNAL_LOGGER,
+        on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_done, h, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, h, MHD_OPTION_EXTERNAL_LOGGER,
         on_mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->d) {
@@ -250,6 +396,8 @@ ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_e
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : c->port;
+    if (pthread_create(&h->watchdog, NULL, watchdog, h) == 0)
+        h->watchdog_running = true;
     return h;
 }
 
@@ -269,6 +417,13 @@ void ncpd_httpd_stop(ncpd_httpd_t *h)
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    if (h->watchdog_running) {
+        pthread_mutex_lock(&h->conns_mu);
+        h->stopping = true;
+        pthread_cond_signal(&h->watchdog_cv);
+        pthread_mutex_unlock(&h->conns_mu);
+        pthread_join(h->watchdog, NULL);
+    }
     MHD_stop_daemon(h->d);
     for (size_t i = 0; i < h->n_stores; i++) {
         h->app->so->close(h->stores[i]);
@@ -277,5 +432,7 @@ void ncpd_httpd_stop(ncpd_httpd_t *h)
     free(h->stores);
     free(h->arenas);
     pthread_mutex_destroy(&h->mu);
+    pthread_mutex_destroy(&h->conns_mu);
+    pthread_cond_destroy(&h->watchdog_cv);
     free(h);
 }
