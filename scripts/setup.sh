@@ -3,7 +3,8 @@
 # Idempotent: it only calls apt-get when a package is absent.
 set -eu
 PKGS="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev
-libcmocka-dev libcurl4-openssl-dev libjansson-dev libxml2-dev sqlite3 python3 curl
+libcmocka-dev libcurl4-openssl-dev libjansson-dev libxml2-dev sqlite3 python3 curl openssl
+openssh-client
 clang libclang-rt-14-dev"
 [ "${NCPD_SETUP_EXTRA:-}" ] && PKGS="$PKGS $NCPD_SETUP_EXTRA"
 missing=""
