@@ -1,5 +1,6 @@
 /* act_server.c: server instance actions (server-instance.md §4). */
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,20 @@ static bool server_name_ok(const char *s, size_t len)
     return true;
 }
 
+/* Generated names are "s" + hex milliseconds, like the seed's s1669aa4e78c.
+ * The stamp never repeats within the process (at most one name per
+ * millisecond, running ahead of the clock under bursts), so a busy create
+ * loop does not probe its way through names already taken. */
+static uint64_t name_stamp(int64_t now_ms)
+{
+    static _Atomic uint64_t last;
+    uint64_t prev = atomic_load(&last), next;
+    do {
+        next = (uint64_t)now_ms > prev ? (uint64_t)now_ms : prev + 1;
+    } while (!atomic_compare_exchange_weak(&last, &prev, next));
+    return next;
+}
+
 /* A private IP of the zone that no live server uses: 10.(39+zone).x.y. */
 static int allocate_ip(ncp_ctx_t *ctx, int64_t zone_no, const char **out, ncp_err_t *err)
 {
@@ -251,11 +266,10 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     const char **names = ncp_arena_alloc(ctx->arena, (size_t)count * sizeof(char *));
-    uint64_t stamp = (uint64_t)ctx->now_ms; /* generated names: s + hex ms, like the seed's */
     for (int64_t i = 0; i < count; i++) {
         for (;;) {
             if (!name_a->present)
-                names[i] = ncp_arena_printf(ctx->arena, "s%" PRIx64, stamp++);
+                names[i] = ncp_arena_printf(ctx->arena, "s%" PRIx64, name_stamp(ctx->now_ms));
             else if (count == 1)
                 names[i] = name_a->s;
             else

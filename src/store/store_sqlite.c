@@ -971,6 +971,9 @@ static void add_str(binds_t *b, const char *v)
         b->v[b->n++] = (bind_t){true, 0, v};
 }
 
+/* The account (or the numbers) always narrow a list most: the other
+ * conditions are written `+s.col` so that SQLite never prefers an index of
+ * another column (zone_no leads the IP index) and scans every account. */
 static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
 {
     ncp_buf_puts(w, " WHERE s.account_id=?");
@@ -988,32 +991,32 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
         add_str(b, f->name_substr);
     }
     if (f->ip) {
-        ncp_buf_puts(w, " AND (s.private_ip=? OR s.public_ip=?)");
+        ncp_buf_puts(w, " AND (+s.private_ip=? OR +s.public_ip=?)");
         add_str(b, f->ip);
         add_str(b, f->ip);
     }
     if (f->status >= 0) {
-        ncp_buf_puts(w, " AND s.status=?");
+        ncp_buf_puts(w, " AND +s.status=?");
         add_int(b, f->status);
     }
     if (f->region_no) {
-        ncp_buf_puts(w, " AND s.region_no=?");
+        ncp_buf_puts(w, " AND +s.region_no=?");
         add_int(b, f->region_no);
     }
     if (f->zone_no) {
-        ncp_buf_puts(w, " AND s.zone_no=?");
+        ncp_buf_puts(w, " AND +s.zone_no=?");
         add_int(b, f->zone_no);
     }
     if (f->disk_type) {
-        ncp_buf_puts(w, " AND s.disk_type=?");
+        ncp_buf_puts(w, " AND +s.disk_type=?");
         add_str(b, f->disk_type);
     }
     if (f->disk_detail) {
-        ncp_buf_puts(w, " AND s.disk_detail=?");
+        ncp_buf_puts(w, " AND +s.disk_detail=?");
         add_str(b, f->disk_detail);
     }
     if (f->n_types) {
-        ncp_buf_puts(w, " AND s.instance_type IN (");
+        ncp_buf_puts(w, " AND +s.instance_type IN (");
         for (size_t i = 0; i < f->n_types; i++) {
             ncp_buf_puts(w, i ? ",?" : "?");
             add_str(b, f->types[i]);
