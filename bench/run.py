@@ -227,6 +227,24 @@ def create_servers(d, n, key="benchkey"):
     return sorted(nos, key=int)
 
 
+def all_running(d, nos):
+    """Starts the servers a run left stopped and waits until all run."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        r = d.call("getServerInstanceList", {})["getServerInstanceListResponse"]
+        stopped = [s["serverInstanceNo"] for s in r["serverInstanceList"]
+                   if s["serverInstanceStatus"]["code"] == "NSTOP"
+                   and s["serverInstanceOperation"]["code"] == "NULL"]
+        busy = [s for s in r["serverInstanceList"] if s["serverInstanceOperation"]["code"] != "NULL"]
+        if not stopped and not busy:
+            return
+        for i in range(0, len(stopped), 100):
+            d.call("startServerInstances", {"serverInstanceNoList.%d" % (k + 1): no
+                                            for k, no in enumerate(stopped[i:i + 100])})
+        time.sleep(0.2)
+    raise RuntimeError("servers did not all come back to RUN")
+
+
 def main():
     os.makedirs(RESULTS, exist_ok=True)
     rows = []     # (operation, server, conns, rps, p50, p99, bad)
@@ -289,8 +307,7 @@ def main():
             rows.append(("stop/start distinct servers (fsync per commit batch)", "ncpd", c, r,
                          "stopstart"))
             log("stop/start c=%d %.0f/s p99 %.2f ms bad %d" % (c, r["rps"], r["p99"], r["bad"]))
-            # let every transition finish before the next run
-            time.sleep(0.5)
+            all_running(d, nos)  # the next run starts with a stop lap again
 
     # createServerInstances of one server
     key_body = "responseFormatType=json&serverImageProductCode=SPSW0LINUX000046"
