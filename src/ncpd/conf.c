@@ -117,7 +117,7 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     c->db = "./var/ncpd.db";
     c->sim_step_ms = 1000;
     c->max_body = 1024 * 1024;
-    c->threads = 4;
+    c->threads = 32; /* blocked writers wait for their batch: more threads, bigger batches */
     c->max_conns = 1024;
     c->conn_timeout_s = 15;
     c->max_header = 32 * 1024;
