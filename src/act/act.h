@@ -62,6 +62,7 @@ typedef struct ncp_ctx {
     ncp_emit_t *em;
     bool kick;                /* a transition was started: wake the scheduler */
     void *prep;               /* result of the action's preparation step, if any */
+    bool detail;              /* server lists render userData (one server named) */
 } ncp_ctx_t;
 
 typedef int (*ncp_handler_fn)(ncp_ctx_t *ctx, ncp_err_t *err);

@@ -97,7 +97,7 @@ bool act_server_probe(void *p, int64_t no, int64_t version)
     const ncp_ctx_t *ctx = *(ncp_ctx_t **)p; /* list contexts start with the ctx */
     /* list items sit under the root and the list: depth 2 */
     return (ctx->act->flags & NCP_A_READ) &&
-           act_frag_has(no, version, render_flags(ctx->em->fmt, false, 2));
+           act_frag_has(no, version, render_flags(ctx->em->fmt, ctx->detail, 2));
 }
 
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)

@@ -17,9 +17,9 @@
  * detail and depth. */
 bool act_frag_get(int64_t no, int64_t version, uint32_t flags, ncp_emit_t *e);
 bool act_frag_has(int64_t no, int64_t version, uint32_t flags);
-/* Store probe for server lists emitted at the top level of a response,
- * without user data. Its argument is the list callback's context, whose
- * first member must be the ncp_ctx_t pointer. */
+/* Store probe for server lists emitted at the top level of a response
+ * (userData per ctx->detail). Its argument is the list callback's context,
+ * whose first member must be the ncp_ctx_t pointer. */
 bool act_server_probe(void *ctx, int64_t no, int64_t version);
 void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text, size_t len);
 

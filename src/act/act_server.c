@@ -537,9 +537,9 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     act_page(A, &f.offset, &f.limit);
 
     list_ctx_t l = {.ctx = ctx, .with_user_data = nos->present && nos->n == 1};
-    /* user data is only shown for one server: no cache probe then */
-    ncp_server_probe probe = l.with_user_data ? NULL : act_server_probe;
-    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &l.total, probe, list_row, &l, err) < 0)
+    ctx->detail = l.with_user_data;
+    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &l.total, act_server_probe, list_row, &l,
+                             err) < 0)
         return -1;
     if (!l.started)
         list_open(&l);
