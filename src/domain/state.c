@@ -190,10 +190,3 @@ int ncp_state_status_parse(const char *code)
     return -1;
 }
 
-int ncp_state_op_parse(const char *code)
-{
-    for (int i = 0; i < NCP_OP__N; i++)
-        if (strcmp(op_codes[i], code) == 0)
-            return i;
-    return -1;
-}

@@ -45,6 +45,5 @@ const char *ncp_state_op_code_name(ncp_op_t op);
 /* serverInstanceStatusName, derived from (status, operation). */
 const char *ncp_state_label(ncp_status_t st, ncp_op_t op);
 int ncp_state_status_parse(const char *code); /* -1 if unknown */
-int ncp_state_op_parse(const char *code);
 
 #endif

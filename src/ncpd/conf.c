@@ -10,14 +10,14 @@ void ncpd_conf_usage(void)
     fprintf(stderr,
             "usage: ncpd [--listen HOST:PORT] [--db PATH] [--sim-step-ms N] [--fixture seed]\n"
             "            [--catalog FILE.json] [--max-body BYTES] [--threads N] [--max-conns N]\n"
-            "            [--timeout S] [--log-requests]\n"
+            "            [--timeout S] [--date-offset MINUTES] [--log-requests]\n"
             "       ncpd catalog dump [--catalog FILE.json]\n"
             "       ncpd account create NAME [--db PATH]\n"
             "       ncpd account list [--db PATH]\n"
             "       ncpd account disable-key ACCESS_KEY [--db PATH]\n"
             "environment: NCPD_LISTEN NCPD_DB NCPD_SIM_STEP_MS NCPD_FIXTURE NCPD_CATALOG NCPD_MAX_BODY\n"
-            "  NCPD_THREADS NCPD_MAX_CONNS NCPD_TIMEOUT NCPD_LOG_REQUESTS NCPD_ACCESS_KEY\n"
-            "  NCPD_SECRET_KEY NCPD_MASTER_KEY NCPD_ADMIN_TOKEN\n");
+            "  NCPD_THREADS NCPD_MAX_CONNS NCPD_TIMEOUT NCPD_DATE_OFFSET NCPD_LOG_REQUESTS\n"
+            "  NCPD_ACCESS_KEY NCPD_SECRET_KEY NCPD_MASTER_KEY NCPD_ADMIN_TOKEN\n");
 }
 
 static int parse_listen(ncpd_conf_t *c, const char *v)
@@ -82,6 +82,14 @@ static int set(ncpd_conf_t *c, const char *key, const char *v)
         c->catalog = v;
         return 0;
     }
+    if (strcmp(key, "date-offset") == 0) {
+        char *end;
+        long m = strtol(v, &end, 10);
+        if (!*v || *end || m < -720 || m > 840)
+            return -1;
+        c->date_offset_min = (int)m;
+        return 0;
+    }
     if (strcmp(key, "max-body") == 0) {
         if (parse_u64(v, 1ULL << 30, &x) < 0 || x < 64)
             return -1;
@@ -121,11 +129,13 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     c->max_conns = 1024;
     c->conn_timeout_s = 15;
     c->max_header = 32 * 1024;
+    c->date_offset_min = 540;
 
     static const struct {
         const char *env, *key;
     } envs[] = {{"NCPD_LISTEN", "listen"},       {"NCPD_DB", "db"},
                 {"NCPD_SIM_STEP_MS", "sim-step-ms"}, {"NCPD_FIXTURE", "fixture"}, {"NCPD_CATALOG", "catalog"},
+                {"NCPD_DATE_OFFSET", "date-offset"},
                 {"NCPD_MAX_BODY", "max-body"},   {"NCPD_THREADS", "threads"},
                 {"NCPD_MAX_CONNS", "max-conns"}, {"NCPD_TIMEOUT", "timeout"}};
     for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {

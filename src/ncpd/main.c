@@ -11,6 +11,7 @@
 #include "ncpd/account.h"
 #include "ncpd/conf.h"
 #include "ncpd/httpd.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 /* Creates the parent directory of the database when it is missing. */
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
     }
     if (dump)
         return ncp_catalog_dump(stdout) == 0 ? 0 : 1;
+    ncp_clock_set_offset_min(c.date_offset_min);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     /* signals are taken by sigwait() below; every thread inherits the mask */

@@ -252,7 +252,3 @@ void ncp_sched_free(ncp_sched_t *sc)
     free(sc);
 }
 
-int64_t ncp_sched_step_ms(const ncp_sched_t *sc)
-{
-    return sc->step_ms;
-}

@@ -32,7 +32,6 @@ ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64
 int ncp_sched_start(ncp_sched_t *s);
 void ncp_sched_kick(ncp_sched_t *s);
 void ncp_sched_free(ncp_sched_t *s); /* stops the thread; NULL-safe */
-int64_t ncp_sched_step_ms(const ncp_sched_t *s);
 /* Applies every step due at now_ms (one pass); returns the number applied. */
 int ncp_sched_run_due(ncp_sched_t *s, int64_t now_ms, ncp_err_t *err);
 

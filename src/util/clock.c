@@ -46,24 +46,3 @@ char *ncp_clock_fmt(int64_t ms, char *out, size_t cap)
     return out;
 }
 
-int ncp_clock_parse(const char *s, int64_t *ms_out)
-{
-    int y, mo, d, h, mi, se, oh, om;
-    char sign;
-    if (strlen(s) != 24 ||
-        sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d%2d", &y, &mo, &d, &h, &mi, &se, &sign, &oh,
-               &om) != 9 ||
-        (sign != '+' && sign != '-'))
-        return -1;
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    time_t t = timegm(&tm);
-    int off = (oh * 60 + om) * (sign == '-' ? -1 : 1);
-    *ms_out = ((int64_t)t - (int64_t)off * 60) * 1000;
-    return 0;
-}

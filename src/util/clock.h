@@ -13,8 +13,6 @@ void ncp_clock_set(ncp_clock_fn fn);        /* NULL restores the real clock */
 void ncp_clock_set_offset_min(int minutes);
 /* "yyyy-MM-ddTHH:mm:ss+0900" into out (>= 25 bytes). Returns out. */
 char *ncp_clock_fmt(int64_t ms, char *out, size_t cap);
-/* Parses the format above (any +hhmm/-hhmm offset); -1 on error. */
-int ncp_clock_parse(const char *s, int64_t *ms_out);
 
 #define NCP_DATE_LEN 32
 

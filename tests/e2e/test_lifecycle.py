@@ -228,6 +228,16 @@ class ConfigTest(NcpdTestCase):
                             "json", "stopServerInstances")
         self.wait_state(c, "1021004", "NSTOP", "NULL", timeout=5)
 
+    def test_date_offset(self):
+        # dates render in Asia/Seoul (+0900) by default; --date-offset changes the zone
+        for args, want in (([], "2018-10-22T16:19:50+0900"),
+                           (["--date-offset", "0"], "2018-10-22T07:19:50+0000"),
+                           (["--date-offset", "-330"], "2018-10-22T01:49:50-0530")):
+            d = self.new_daemon(sim_step_ms=0, extra_args=args)
+            for fmt in ("xml", "json"):
+                r = d.client().call("getServerInstanceList", no_list(["1021003"]), fmt=fmt)
+                self.assertIn(want.encode(), r.body, (args, fmt))
+
     def test_without_fixture_account_has_no_servers(self):
         d = self.new_daemon(sim_step_ms=0, fixture=None)
         c = d.client()
