@@ -146,34 +146,10 @@ int act_deleteLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
     return 0;
 }
 
-typedef struct rows {
-    ncp_ctx_t *ctx;
-    int64_t total;
-    bool started;
-    const char *list, *item;
-} rows_t;
-
-static void rows_open(rows_t *r)
-{
-    if (r->started)
-        return;
-    ncp_env_begin(r->ctx->em, r->ctx->act->name, r->ctx->request_id, NULL);
-    ncp_env_total_rows(r->ctx->em, r->total);
-    ncp_emit_list_begin(r->ctx->em, r->list, r->item);
-    r->started = true;
-}
-
-static void rows_close(rows_t *r)
-{
-    rows_open(r);
-    ncp_emit_list_end(r->ctx->em);
-    ncp_env_end(r->ctx->em);
-}
-
 static int key_row(void *p, const ncp_login_key_t *k)
 {
-    rows_t *r = p;
-    rows_open(r);
+    act_rows_t *r = p;
+    act_rows_open(r);
     emit_login_key(r->ctx->em, k);
     return 0;
 }
@@ -183,12 +159,12 @@ int act_getLoginKeyList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_arg_t *name = ncp_arg(&ctx->args, "keyName");
     int64_t offset, limit;
     act_page(&ctx->args, &offset, &limit);
-    rows_t r = {ctx, 0, false, "loginKeyList", "loginKey"};
+    act_rows_t r = {ctx, 0, false, "loginKeyList", "loginKey"};
     if (ctx->so->login_key_list(ctx->st, ctx->arena, ctx->account_id,
                                 name->present ? name->s : NULL, offset, limit, &r.total, key_row,
                                 &r, err) < 0)
         return -1;
-    rows_close(&r);
+    act_rows_close(&r);
     return 0;
 }
 
@@ -196,8 +172,8 @@ int act_getLoginKeyList(ncp_ctx_t *ctx, ncp_err_t *err)
 
 static int acg_row(void *p, const ncp_acg_t *g)
 {
-    rows_t *r = p;
-    rows_open(r);
+    act_rows_t *r = p;
+    act_rows_open(r);
     act_emit_acg(r->ctx->em, g);
     return 0;
 }
@@ -218,10 +194,10 @@ int act_getAccessControlGroupList(ncp_ctx_t *ctx, ncp_err_t *err)
     if (name->present)
         f.name = name->s;
     act_page(A, &f.offset, &f.limit);
-    rows_t r = {ctx, 0, false, "accessControlGroupList", "accessControlGroup"};
+    act_rows_t r = {ctx, 0, false, "accessControlGroupList", "accessControlGroup"};
     if (ctx->so->acg_list(ctx->st, ctx->arena, &f, &r.total, acg_row, &r, err) < 0)
         return -1;
-    rows_close(&r);
+    act_rows_close(&r);
     return 0;
 }
 
@@ -243,13 +219,11 @@ static int own_acg(ncp_ctx_t *ctx, ncp_acg_t *g, ncp_err_t *err)
 
 static int rule_row(void *p, const ncp_acg_rule_t *rule)
 {
-    rows_t *r = p;
+    act_rows_t *r = p;
     ncp_emit_t *e = r->ctx->em;
-    char b[24];
     r->total++;
     ncp_emit_obj_begin(e, NULL);
-    snprintf(b, sizeof(b), "%" PRId64, rule->no);
-    ncp_emit_str(e, "accessControlRuleConfigurationNo", b);
+    act_emit_no(e, "accessControlRuleConfigurationNo", rule->no);
     char lower[16];
     size_t i = 0;
     for (; rule->protocol[i] && i + 1 < sizeof(lower); i++)
@@ -258,8 +232,7 @@ static int rule_row(void *p, const ncp_acg_rule_t *rule)
     ncp_emit_code(e, "protocolType", rule->protocol, lower);
     ncp_emit_str(e, "sourceIp", rule->source_ip);
     if (rule->source_acg_no) {
-        snprintf(b, sizeof(b), "%" PRId64, rule->source_acg_no);
-        ncp_emit_str(e, "sourceAccessControlRuleConfigurationNo", b);
+        act_emit_no(e, "sourceAccessControlRuleConfigurationNo", rule->source_acg_no);
         ncp_emit_str(e, "sourceAccessControlRuleName", rule->source_acg_name);
     }
     ncp_emit_str(e, "destinationPort", rule->port);
@@ -283,19 +256,11 @@ int act_getAccessControlRuleList(ncp_ctx_t *ctx, ncp_err_t *err)
     int64_t n = 0;
     if (ctx->so->acg_rule_list(ctx->st, ctx->arena, g.no, count_rule, &n, err) < 0)
         return -1;
-    rows_t r = {ctx, n, false, "accessControlRuleList", "accessControlRule"};
-    rows_open(&r);
+    act_rows_t r = {ctx, n, false, "accessControlRuleList", "accessControlRule"};
+    act_rows_open(&r);
     if (ctx->so->acg_rule_list(ctx->st, ctx->arena, g.no, rule_row, &r, err) < 0)
         return -1;
-    rows_close(&r);
-    return 0;
-}
-
-static int server_row(void *p, const ncp_server_t *s)
-{
-    rows_t *r = p;
-    rows_open(r);
-    act_emit_server(r->ctx, s, false);
+    act_rows_close(&r);
     return 0;
 }
 
@@ -305,11 +270,11 @@ int act_getAccessControlGroupServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     if (own_acg(ctx, &g, err) < 0)
         return -1;
     ncp_server_filter_t f = {.account_id = ctx->account_id, .status = -1, .acg_no = g.no};
-    rows_t r = {ctx, 0, false, "serverInstanceList", "serverInstance"};
-    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &r.total, act_server_probe, server_row, &r,
+    act_rows_t r = {ctx, 0, false, "serverInstanceList", "serverInstance"};
+    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &r.total, act_server_probe, act_server_row, &r,
                              err) < 0)
         return -1;
-    rows_close(&r);
+    act_rows_close(&r);
     return 0;
 }
 

@@ -9,28 +9,21 @@
 #include "domain/catalog.h"
 #include "render/envelope.h"
 
-static void emit_no(ncp_emit_t *e, const char *name, int64_t no)
-{
-    char b[24];
-    snprintf(b, sizeof(b), "%" PRId64, no);
-    ncp_emit_str(e, name, b);
-}
-
 void act_emit_zone(ncp_emit_t *e, const char *name, const ncp_zone_t *z)
 {
     ncp_emit_obj_begin(e, name);
-    emit_no(e, "zoneNo", z->no);
+    act_emit_no(e, "zoneNo", z->no);
     ncp_emit_str(e, "zoneName", z->name);
     ncp_emit_str(e, "zoneCode", z->code);
     ncp_emit_str(e, "zoneDescription", z->description);
-    emit_no(e, "regionNo", z->region_no);
+    act_emit_no(e, "regionNo", z->region_no);
     ncp_emit_obj_end(e);
 }
 
 void act_emit_region(ncp_emit_t *e, const char *name, const ncp_region_t *r)
 {
     ncp_emit_obj_begin(e, name);
-    emit_no(e, "regionNo", r->no);
+    act_emit_no(e, "regionNo", r->no);
     ncp_emit_str(e, "regionCode", r->code);
     ncp_emit_str(e, "regionName", r->name);
     ncp_emit_obj_end(e);

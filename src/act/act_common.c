@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "act/act_int.h"
+#include "render/envelope.h"
 #include "domain/catalog.h"
 #include "domain/state.h"
 #include "util/clock.h"
@@ -32,7 +33,7 @@ void act_page(const ncp_args_t *A, int64_t *offset, int64_t *limit)
     *offset = size > 0 ? (no > 1 ? no - 1 : 0) * size : 0;
 }
 
-static void emit_no(ncp_emit_t *e, const char *name, int64_t no)
+void act_emit_no(ncp_emit_t *e, const char *name, int64_t no)
 {
     char b[24];
     snprintf(b, sizeof(b), "%" PRId64, no);
@@ -48,7 +49,7 @@ static void emit_date(ncp_emit_t *e, const char *name, int64_t ms)
 void act_emit_acg(ncp_emit_t *e, const ncp_acg_t *g)
 {
     ncp_emit_obj_begin(e, NULL);
-    emit_no(e, "accessControlGroupConfigurationNo", g->no);
+    act_emit_no(e, "accessControlGroupConfigurationNo", g->no);
     ncp_emit_str(e, "accessControlGroupName", g->name);
     ncp_emit_str(e, "accessControlGroupDescription", g->description);
     ncp_emit_bool(e, "isDefaultGroup", g->is_default); /* what the SDKs read (D9) */
@@ -122,7 +123,7 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
         s = &full;
     }
     size_t start = ncp_emit_obj_begin(e, "serverInstance");
-    emit_no(e, "serverInstanceNo", s->no);
+    act_emit_no(e, "serverInstanceNo", s->no);
     ncp_emit_str(e, "serverName", s->name);
     ncp_emit_str(e, "serverDescription", s->description);
     ncp_emit_int(e, "cpuCount", s->cpu);
@@ -171,7 +172,7 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
     ncp_emit_list_begin(e, "instanceTagList", "instanceTag");
     for (size_t i = 0; i < s->n_tags; i++) {
         ncp_emit_obj_begin(e, NULL);
-        emit_no(e, "instanceNo", s->no);
+        act_emit_no(e, "instanceNo", s->no);
         ncp_emit_code(e, "instanceType", "SVR", "Server");
         ncp_emit_str(e, "tagKey", s->tags[i].key);
         ncp_emit_str(e, "tagValue", s->tags[i].value);
@@ -258,5 +259,30 @@ int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, s
     }
     *out = v;
     *n_out = arg->n;
+    return 0;
+}
+
+void act_rows_open(act_rows_t *r)
+{
+    if (r->started)
+        return;
+    ncp_env_begin(r->ctx->em, r->ctx->act->name, r->ctx->request_id, NULL);
+    ncp_env_total_rows(r->ctx->em, r->total);
+    ncp_emit_list_begin(r->ctx->em, r->list, r->item);
+    r->started = true;
+}
+
+void act_rows_close(act_rows_t *r)
+{
+    act_rows_open(r);
+    ncp_emit_list_end(r->ctx->em);
+    ncp_env_end(r->ctx->em);
+}
+
+int act_server_row(void *p, const ncp_server_t *s)
+{
+    act_rows_t *r = p;
+    act_rows_open(r);
+    act_emit_server(r->ctx, s, r->ctx->detail);
     return 0;
 }

@@ -26,6 +26,24 @@ void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text,
 /* Preparation steps (NCP_A_PREP): run before the transaction, result in ctx->prep. */
 int act_prep_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err);
 
+/* A number shown as a string (every ...No of the API). */
+void act_emit_no(ncp_emit_t *e, const char *name, int64_t no);
+
+/* A list answer written row by row: the envelope and totalRows go out with
+ * the first row (totalRows must be known by then), or at close when empty.
+ * List callbacks take an act_rows_t; its first member is the ncp_ctx_t. */
+typedef struct act_rows {
+    ncp_ctx_t *ctx;
+    int64_t total;
+    bool started;
+    const char *list, *item;
+} act_rows_t;
+
+void act_rows_open(act_rows_t *r);
+void act_rows_close(act_rows_t *r);
+/* Row callback for server lists (userData per ctx->detail). */
+int act_server_row(void *p, const ncp_server_t *s);
+
 /* Writes one ServerInstance (server-instance.md §1.1, in the seed's order). */
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data);
 

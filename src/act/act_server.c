@@ -39,6 +39,25 @@ static void respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_s
     ncp_env_end(ctx->em);
 }
 
+/* The outcome of acting on n servers through the driver (DECISIONS D2):
+ * all failed is 1300 (the caller's transaction is undone), some failed is
+ * HTTP 200 / 22001 listing the servers that did start, none is success. */
+static int respond_driven(ncp_ctx_t *ctx, const ncp_server_t *v, const bool *ok, size_t n,
+                          unsigned failed, ncp_err_t *err)
+{
+    if (failed == n) {
+        ncp_err_internal(err, "driver failed for all %zu servers", n);
+        return -1;
+    }
+    ncp_err_t partial;
+    ncp_err_init(&partial);
+    if (failed)
+        ncp_err_set(&partial, NCP_E_PARTIAL, failed, (unsigned)n);
+    respond_servers(ctx, failed ? &partial : NULL, v, ok, n, (int64_t)(n - failed));
+    ctx->kick = true;
+    return 0;
+}
+
 /* stop / start / reboot / terminate share one shape (DECISIONS D2):
  * resolve every number, check every state, then act on each server; the
  * driver may fail some (22001) or all (1300). */
@@ -72,17 +91,7 @@ static int transition_many(ncp_ctx_t *ctx, ncp_tr_kind_t kind, ncp_drv_op_t op, 
             return -1;
         ok[i] = true;
     }
-    if (failed == n) {
-        ncp_err_internal(err, "driver failed for all %zu servers", n);
-        return -1;
-    }
-    ncp_err_t partial;
-    ncp_err_init(&partial);
-    if (failed)
-        ncp_err_set(&partial, NCP_E_PARTIAL, failed, (unsigned)n);
-    respond_servers(ctx, failed ? &partial : NULL, v, ok, n, (int64_t)(n - failed));
-    ctx->kick = true;
-    return 0;
+    return respond_driven(ctx, v, ok, n, failed, err);
 }
 
 int act_stopServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
@@ -446,40 +455,7 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
             return -1;
         ok[i] = true;
     }
-    if (failed == count) {
-        ncp_err_internal(err, "driver failed to create all %" PRId64 " servers", count);
-        return -1;
-    }
-    ncp_err_t partial;
-    ncp_err_init(&partial);
-    if (failed)
-        ncp_err_set(&partial, NCP_E_PARTIAL, failed, (unsigned)count);
-    respond_servers(ctx, failed ? &partial : NULL, v, ok, (size_t)count, count - failed);
-    ctx->kick = true;
-    return 0;
-}
-
-typedef struct list_ctx {
-    ncp_ctx_t *ctx;
-    int64_t total;
-    bool started, with_user_data;
-} list_ctx_t;
-
-static void list_open(list_ctx_t *l)
-{
-    ncp_env_begin(l->ctx->em, l->ctx->act->name, l->ctx->request_id, NULL);
-    ncp_env_total_rows(l->ctx->em, l->total);
-    ncp_emit_list_begin(l->ctx->em, "serverInstanceList", "serverInstance");
-    l->started = true;
-}
-
-static int list_row(void *p, const ncp_server_t *s)
-{
-    list_ctx_t *l = p;
-    if (!l->started)
-        list_open(l);
-    act_emit_server(l->ctx, s, l->with_user_data);
-    return 0;
+    return respond_driven(ctx, v, ok, (size_t)count, failed, err);
 }
 
 static const char *const *strs(const ncp_arg_t *a)
@@ -536,14 +512,12 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     f.descending = a->present && strcmp(a->s, "descending") == 0;
     act_page(A, &f.offset, &f.limit);
 
-    list_ctx_t l = {.ctx = ctx, .with_user_data = nos->present && nos->n == 1};
-    ctx->detail = l.with_user_data;
-    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &l.total, act_server_probe, list_row, &l,
-                             err) < 0)
+    /* userData is shown when exactly one server is named (a detail look-up) */
+    ctx->detail = nos->present && nos->n == 1;
+    act_rows_t r = {ctx, 0, false, "serverInstanceList", "serverInstance"};
+    if (ctx->so->server_list(ctx->st, ctx->arena, &f, &r.total, act_server_probe, act_server_row,
+                             &r, err) < 0)
         return -1;
-    if (!l.started)
-        list_open(&l);
-    ncp_emit_list_end(ctx->em);
-    ncp_env_end(ctx->em);
+    act_rows_close(&r);
     return 0;
 }
