@@ -368,7 +368,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         if (!app.committer || ncp_commit_start(app.committer) < 0)
             FAIL("set-up: committer: %s", err.detail);
     }
-    app.sched = ncp_sched_new(app.so, db_path, STEP_MS, app.committer, &err);
+    app.sched = ncp_sched_new(app.so, db_path, STEP_MS, app.committer, &app.drv, &err);
     if (!app.sched)
         FAIL("set-up: scheduler: %s", err.detail);
     if (sqlite3_open_v2(db_path, &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)

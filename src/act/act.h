@@ -30,6 +30,9 @@ typedef struct ncp_app {
     uint8_t master_key[NCP_MASTER_KEY_LEN];
     const char *admin_token;  /* NULL: the admin endpoints do not exist */
     bool log_requests;
+    /* the caller of ncp_dispatch can finish a request later, off its thread
+     * (ncp_response_t.deferred): slow driver calls then never hold it up */
+    bool can_defer;
 } ncp_app_t;
 
 /* One HTTP request, as the HTTP layer received it. */
@@ -44,9 +47,26 @@ typedef struct ncp_request {
 
 typedef struct ncp_response {
     int status;
+    bool sensitive;           /* holds a secret: wipe the body and the arena once sent */
     const char *content_type;
     ncp_buf_t body;           /* owned by the caller, initialised by it */
+    /* set (with app->can_defer) when the request's claims are committed and a
+     * driver with state of its own must still act: the caller runs
+     * ncp_dispatch_finish() on another thread, where slow hypervisor calls
+     * stall nobody, and keeps the arena alive until then */
+    void *deferred;
 } ncp_response_t;
+
+/* A driver call a handler asked for, on a server it has claimed
+ * (ncp_sched_claim): the dispatcher calls the driver (inside the request's
+ * transaction for NCP_DRV_F_TXN drivers, after its commit otherwise),
+ * records the outcome, then answers with the servers that started. */
+typedef struct ncp_intent {
+    ncp_server_t server; /* as claimed: what the answer shows */
+    ncp_drv_op_t op;
+    const char *arg;
+    bool ok;
+} ncp_intent_t;
 
 /* The handler's view of a request. */
 typedef struct ncp_ctx {
@@ -63,6 +83,8 @@ typedef struct ncp_ctx {
     bool kick;                /* a transition was started: wake the scheduler */
     void *prep;               /* result of the action's preparation step, if any */
     bool detail;              /* server lists render userData (one server named) */
+    ncp_intent_t *intents;    /* driver calls to make (act_claim) */
+    size_t n_intents, cap_intents;
 } ncp_ctx_t;
 
 typedef int (*ncp_handler_fn)(ncp_ctx_t *ctx, ncp_err_t *err);
@@ -70,6 +92,10 @@ typedef int (*ncp_handler_fn)(ncp_ctx_t *ctx, ncp_err_t *err);
 /* Handles one request with the calling thread's store connection `st`. */
 void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
                   const ncp_request_t *req, ncp_response_t *resp);
+/* Finishes a deferred request (resp->deferred of a previous ncp_dispatch):
+ * the driver acts, the outcome is committed, the answer written to `resp`
+ * (a fresh response). Uses no store connection of the caller's. */
+void ncp_dispatch_finish(void *deferred, ncp_response_t *resp);
 
 /* Handler lookup (for tests and the table check). */
 ncp_handler_fn ncp_act_handler(const char *action);

@@ -13,7 +13,8 @@
 
 int64_t act_no(const char *s)
 {
-    return (int64_t)strtoull(s, NULL, 10);
+    /* only called on text ncp_spec_is_no accepted: at most INT64_MAX */
+    return strtoll(s, NULL, 10);
 }
 
 const int64_t *act_nos(ncp_ctx_t *ctx, const ncp_arg_t *a)
@@ -284,5 +285,61 @@ int act_server_row(void *p, const ncp_server_t *s)
     act_rows_t *r = p;
     act_rows_open(r);
     act_emit_server(r->ctx, s, r->ctx->detail);
+    return 0;
+}
+
+/* ---- claim, act, confirm ------------------------------------------------ */
+
+int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *arg,
+              ncp_err_t *err)
+{
+    int op = ncp_drv_op_of(kind);
+    if (op < 0) {
+        ncp_err_internal(err, "transition %d has no driver operation", (int)kind);
+        return -1;
+    }
+    if (ncp_sched_claim(ctx->so, ctx->st, s, kind, arg, err) < 0)
+        return -1;
+    ctx->intents = ncp_arena_grow(ctx->arena, ctx->intents, ctx->n_intents, &ctx->cap_intents,
+                                  sizeof(ncp_intent_t), 4);
+    ctx->intents[ctx->n_intents++] = (ncp_intent_t){*s, (ncp_drv_op_t)op, arg, false};
+    return 0;
+}
+
+void act_respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_server_t *v,
+                         const bool *ok, size_t n, int64_t total)
+{
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, status);
+    ncp_env_total_rows(ctx->em, total);
+    ncp_emit_list_begin(ctx->em, "serverInstanceList", "serverInstance");
+    for (size_t i = 0; i < n; i++)
+        if (!ok || ok[i])
+            act_emit_server(ctx, &v[i], false);
+    ncp_emit_list_end(ctx->em);
+    ncp_env_end(ctx->em);
+}
+
+int act_respond_driven(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    size_t n = ctx->n_intents;
+    unsigned failed = 0;
+    for (size_t i = 0; i < n; i++)
+        failed += !ctx->intents[i].ok;
+    if (failed == n) {
+        ncp_err_internal(err, "driver failed for all %zu servers", n);
+        return -1;
+    }
+    ncp_err_t partial;
+    ncp_err_init(&partial);
+    if (failed)
+        ncp_err_set(&partial, NCP_E_PARTIAL, failed, (unsigned)n);
+    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, failed ? &partial : NULL);
+    ncp_env_total_rows(ctx->em, (int64_t)(n - failed));
+    ncp_emit_list_begin(ctx->em, "serverInstanceList", "serverInstance");
+    for (size_t i = 0; i < n; i++)
+        if (ctx->intents[i].ok)
+            act_emit_server(ctx, &ctx->intents[i].server, false);
+    ncp_emit_list_end(ctx->em);
+    ncp_env_end(ctx->em);
     return 0;
 }

@@ -56,6 +56,20 @@ int act_servers_resolve(ncp_ctx_t *ctx, const char *param, ncp_server_t **out, s
 void act_emit_zone(ncp_emit_t *e, const char *name, const ncp_zone_t *z);
 void act_emit_region(ncp_emit_t *e, const char *name, const ncp_region_t *r);
 
+/* Claims transition `kind` on s (s then shows the claimed state) and queues
+ * the driver call that carries it out (ncp_intent_t). The handler writes no
+ * answer: the dispatcher answers once the driver has acted (act_respond_driven). */
+int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *arg,
+              ncp_err_t *err);
+/* The answer to a request whose intents the driver has carried out
+ * (DECISIONS D2): all failed is 1300, some failed is HTTP 200 / 22001
+ * listing the servers that did start, none is success. */
+int act_respond_driven(ncp_ctx_t *ctx, ncp_err_t *err);
+/* One serverInstanceList answer of n servers (those with ok[i], or all when
+ * ok is NULL), with totalRows = total and status `status` (NULL: success). */
+void act_respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_server_t *v,
+                         const bool *ok, size_t n, int64_t total);
+
 /* Resolves one server number parameter like act_servers_resolve. */
 int act_server_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_server_t *out,
                        ncp_err_t *err);

@@ -26,42 +26,10 @@ static int storage_busy(ncp_ctx_t *ctx, const ncp_server_t *s, bool *out, ncp_er
     return 0;
 }
 
-static void respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_server_t *v,
-                            const bool *ok, size_t n, int64_t total)
-{
-    ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, status);
-    ncp_env_total_rows(ctx->em, total);
-    ncp_emit_list_begin(ctx->em, "serverInstanceList", "serverInstance");
-    for (size_t i = 0; i < n; i++)
-        if (!ok || ok[i])
-            act_emit_server(ctx, &v[i], false);
-    ncp_emit_list_end(ctx->em);
-    ncp_env_end(ctx->em);
-}
-
-/* The outcome of acting on n servers through the driver (DECISIONS D2):
- * all failed is 1300 (the caller's transaction is undone), some failed is
- * HTTP 200 / 22001 listing the servers that did start, none is success. */
-static int respond_driven(ncp_ctx_t *ctx, const ncp_server_t *v, const bool *ok, size_t n,
-                          unsigned failed, ncp_err_t *err)
-{
-    if (failed == n) {
-        ncp_err_internal(err, "driver failed for all %zu servers", n);
-        return -1;
-    }
-    ncp_err_t partial;
-    ncp_err_init(&partial);
-    if (failed)
-        ncp_err_set(&partial, NCP_E_PARTIAL, failed, (unsigned)n);
-    respond_servers(ctx, failed ? &partial : NULL, v, ok, n, (int64_t)(n - failed));
-    ctx->kick = true;
-    return 0;
-}
-
 /* stop / start / reboot / terminate share one shape (DECISIONS D2):
  * resolve every number, check every state, then act on each server; the
  * driver may fail some (22001) or all (1300). */
-static int transition_many(ncp_ctx_t *ctx, ncp_tr_kind_t kind, ncp_drv_op_t op, ncp_err_t *err)
+static int transition_many(ncp_ctx_t *ctx, ncp_tr_kind_t kind, ncp_err_t *err)
 {
     ncp_server_t *v;
     size_t n;
@@ -77,41 +45,30 @@ static int transition_many(ncp_ctx_t *ctx, ncp_tr_kind_t kind, ncp_drv_op_t op, 
             return -1;
         }
     }
-    bool *ok = ncp_arena_alloc(ctx->arena, n * sizeof(bool));
-    unsigned failed = 0;
-    for (size_t i = 0; i < n; i++) {
-        ncp_err_t derr;
-        ncp_err_init(&derr);
-        if (ncp_drv_call(&ctx->app->drv, op, &v[i], NULL, &derr) < 0) {
-            failed++;
-            continue;
-        }
-        if (ncp_sched_transition_start(ctx->so, ctx->st, &v[i], kind, 0, NULL, ctx->now_ms,
-                                       ctx->app->step_ms, err) < 0)
+    for (size_t i = 0; i < n; i++)
+        if (act_claim(ctx, &v[i], kind, NULL, err) < 0)
             return -1;
-        ok[i] = true;
-    }
-    return respond_driven(ctx, v, ok, n, failed, err);
+    return 0;
 }
 
 int act_stopServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 {
-    return transition_many(ctx, NCP_TR_STOP, NCP_DRV_STOP, err);
+    return transition_many(ctx, NCP_TR_STOP, err);
 }
 
 int act_startServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 {
-    return transition_many(ctx, NCP_TR_START, NCP_DRV_START, err);
+    return transition_many(ctx, NCP_TR_START, err);
 }
 
 int act_rebootServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 {
-    return transition_many(ctx, NCP_TR_REBOOT, NCP_DRV_REBOOT, err);
+    return transition_many(ctx, NCP_TR_REBOOT, err);
 }
 
 int act_terminateServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 {
-    return transition_many(ctx, NCP_TR_TERMINATE, NCP_DRV_TERMINATE, err);
+    return transition_many(ctx, NCP_TR_TERMINATE, err);
 }
 
 int act_changeServerInstanceSpec(ncp_ctx_t *ctx, ncp_err_t *err)
@@ -135,13 +92,7 @@ int act_changeServerInstanceSpec(ncp_ctx_t *ctx, ncp_err_t *err)
     if (storage_busy(ctx, &s, &storage, err) < 0 ||
         ncp_state_check(NCP_TR_CHANGE_SPEC, s.status, s.op, storage, err) < 0)
         return -1;
-    if (ncp_drv_call(&ctx->app->drv, NCP_DRV_CHANGE_SPEC, &s, p->code, err) < 0 ||
-        ncp_sched_transition_start(ctx->so, ctx->st, &s, NCP_TR_CHANGE_SPEC, 0, p->code,
-                                   ctx->now_ms, ctx->app->step_ms, err) < 0)
-        return -1;
-    respond_servers(ctx, NULL, &s, NULL, 1, 1);
-    ctx->kick = true;
-    return 0;
+    return act_claim(ctx, &s, NCP_TR_CHANGE_SPEC, p->code, err);
 }
 
 int act_setProtectServerTermination(ncp_ctx_t *ctx, ncp_err_t *err)
@@ -153,7 +104,7 @@ int act_setProtectServerTermination(ncp_ctx_t *ctx, ncp_err_t *err)
     s.protect = ncp_arg(&ctx->args, "isProtectServerTermination")->b;
     if (ctx->so->server_put(ctx->st, &s, err) < 0)
         return -1;
-    respond_servers(ctx, NULL, &s, NULL, 1, 1);
+    act_respond_servers(ctx, NULL, &s, NULL, 1, 1);
     return 0;
 }
 
@@ -395,8 +346,6 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 
     /* everything is valid: create (one transaction, all or nothing) */
     ncp_server_t *v = ncp_arena_alloc(ctx->arena, (size_t)count * sizeof(ncp_server_t));
-    bool *ok = ncp_arena_alloc(ctx->arena, (size_t)count * sizeof(bool));
-    unsigned failed = 0;
     for (int64_t i = 0; i < count; i++) {
         ncp_server_t *s = &v[i];
         char pw[13];
@@ -439,23 +388,15 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         s->n_tags = tags_a->n;
         s->parts = parts;
         s->n_parts = parts_a->n;
-        ncp_err_t derr;
-        ncp_err_init(&derr);
-        if (ncp_drv_call(&ctx->app->drv, NCP_DRV_CREATE, s, NULL, &derr) < 0) {
-            failed++;
-            continue;
-        }
         ncp_instance_t in = {s->no, NCP_KIND_SERVER, ctx->account_id, false};
         ncp_instance_t disk = {s->basic_storage_no, NCP_KIND_STORAGE, ctx->account_id, false};
         if (ctx->so->server_put(ctx->st, s, err) < 0 ||
             ctx->so->instance_put(ctx->st, &in, err) < 0 ||
             ctx->so->instance_put(ctx->st, &disk, err) < 0 ||
-            ncp_sched_transition_start(ctx->so, ctx->st, s, NCP_TR_CREATE, 0, NULL, ctx->now_ms,
-                                       ctx->app->step_ms, err) < 0)
+            act_claim(ctx, s, NCP_TR_CREATE, NULL, err) < 0)
             return -1;
-        ok[i] = true;
     }
-    return respond_driven(ctx, v, ok, (size_t)count, failed, err);
+    return 0;
 }
 
 static const char *const *strs(const ncp_arg_t *a)

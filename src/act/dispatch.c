@@ -329,19 +329,123 @@ typedef struct handler_job {
     ncp_handler_fn fn;
 } handler_job_t;
 
-/* A handler as a group-commit job: it runs on the committer's connection. */
+/* Carries out the intents of ctx through the driver (ok per intent). */
+static void drive(ncp_ctx_t *ctx)
+{
+    for (size_t i = 0; i < ctx->n_intents; i++) {
+        ncp_intent_t *in = &ctx->intents[i];
+        ncp_err_t derr;
+        ncp_err_init(&derr);
+        in->ok = ncp_drv_call(&ctx->app->drv, in->op, &in->server, in->arg, &derr) == 0;
+        if (!in->ok)
+            ncp_log_info("request_id=%s driver refused op=%d server=%" PRId64 ": %s",
+                         ctx->request_id, (int)in->op, in->server.no, derr.detail);
+    }
+}
+
+/* Records the driver's outcome of every intent: steps start, or the claim is undone. */
+static int confirm_all(void *arg, ncp_store_t *st, ncp_err_t *err)
+{
+    ncp_ctx_t *ctx = arg;
+    int64_t now = ncp_clock_now_ms();
+    for (size_t i = 0; i < ctx->n_intents; i++)
+        if (ncp_sched_confirm(ctx->so, st, ctx->arena, ctx->intents[i].server.no,
+                              ctx->intents[i].ok, now, ctx->app->step_ms, err) < 0)
+            return -1;
+    ctx->kick = true;
+    return 0;
+}
+
+/* A handler as a group-commit job: it runs on the committer's connection.
+ * A driver whose state is the store's (NCP_DRV_F_TXN) acts inside it. */
 static int run_handler(void *arg, ncp_store_t *st, ncp_err_t *err)
 {
     handler_job_t *j = arg;
-    j->ctx->st = st;
-    j->ctx->kick = false;
-    if (j->fn(j->ctx, err) < 0)
+    ncp_ctx_t *ctx = j->ctx;
+    ctx->st = st;
+    ctx->kick = false;
+    ctx->n_intents = 0;
+    if (j->fn(ctx, err) < 0)
         return -1;
-    if (j->ctx->em->out->over) {
+    if (ctx->n_intents && (ncp_drv_flags(&ctx->app->drv) & NCP_DRV_F_TXN)) {
+        drive(ctx);
+        if (confirm_all(ctx, st, err) < 0)
+            return -1;
+    }
+    if (ctx->em->out->over) {
         ncp_err_internal(err, "response larger than the cap");
         return -1;
     }
     return 0;
+}
+
+/* Runs fn as one write unit: a group-commit job, or its own transaction. */
+static int run_write(const ncp_app_t *app, ncp_store_t *st, ncp_commit_fn fn, void *arg,
+                     ncp_err_t *err)
+{
+    if (app->committer)
+        return ncp_commit_run(app->committer, fn, arg, err);
+    if (app->so->begin(st, true, err) < 0)
+        return -1;
+    if (fn(arg, st, err) < 0) {
+        app->so->rollback(st);
+        return -1;
+    }
+    return app->so->commit(st, err);
+}
+
+/* After the claims are committed: a driver with state of its own acts now,
+ * outside any transaction, and the outcome is committed next (claim, act,
+ * confirm). A failure to record it leaves claims only start-up recovery
+ * completes: the process stops rather than answer. */
+static int act_after_commit(const ncp_app_t *app, ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    if (!ctx->n_intents || (ncp_drv_flags(&app->drv) & NCP_DRV_F_TXN))
+        return 0;
+    drive(ctx);
+    ncp_store_t *st = ctx->st;
+    if (run_write(app, st, confirm_all, ctx, err) < 0) {
+        ncp_log_error("fatal: request_id=%s cannot record the outcome of its driver calls (%s): "
+                      "stopping; the next start completes the claimed transitions",
+                      ctx->request_id, err->detail[0] ? err->detail : err->msg);
+        abort();
+    }
+    return 0;
+}
+
+/* A request whose driver calls are still to be made (see act.h). */
+typedef struct deferred {
+    ncp_ctx_t ctx;
+    char request_id[37];
+    ncp_fmt_t fmt;
+    int64_t t0;
+} deferred_t;
+
+void ncp_dispatch_finish(void *deferred, ncp_response_t *resp)
+{
+    deferred_t *d = deferred;
+    ncp_ctx_t *ctx = &d->ctx;
+    ncp_err_t err;
+    ncp_err_init(&err);
+    ncp_emit_t em;
+    ncp_emit_init(&em, d->fmt, &resp->body);
+    ctx->em = &em;
+    if (act_after_commit(ctx->app, ctx, &err) < 0 || act_respond_driven(ctx, &err) < 0) {
+        respond_error(resp, d->fmt, &err);
+        ncp_log(err.code == NCP_E_INTERNAL ? NCP_LOG_ERROR : NCP_LOG_INFO,
+                "request_id=%s action=%s status=%d code=%s ms=%" PRId64 "%s%s", d->request_id,
+                ctx->act->name, resp->status, ncp_err_return_code(err.code),
+                ncp_clock_mono_ms() - d->t0, err.detail[0] ? " detail=" : "", err.detail);
+    } else {
+        resp->status = 200;
+        resp->content_type = ncp_env_content_type(d->fmt);
+        if (ctx->app->log_requests)
+            ncp_log_info("request_id=%s action=%s account=%" PRId64 " status=200 ms=%" PRId64,
+                         d->request_id, ctx->act->name, ctx->account_id,
+                         ncp_clock_mono_ms() - d->t0);
+    }
+    if (ctx->kick)
+        ncp_sched_kick(ctx->app->sched);
 }
 
 void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
@@ -394,6 +498,7 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
         ncp_spec_validate(act, &kvs, a, &ctx.args, &err) < 0)
         goto fail;
 
+    resp->sensitive = (act->flags & NCP_A_SECRET) != 0;
     ncp_emit_t em;
     ncp_emit_init(&em, fmt, &resp->body);
     ctx.em = &em;
@@ -401,29 +506,42 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     ncp_handler_fn fn = ncp_act_handler(act->name);
     if ((act->flags & NCP_A_PREP) && prep_of(act->name)(&ctx, &err) < 0)
         goto fail;
-    if (write && app->committer) {
+    if (write) {
         /* group commit: answered only after the batch's commit */
         handler_job_t job = {&ctx, fn};
-        if (ncp_commit_run(app->committer, run_handler, &job, &err) < 0)
+        if (run_write(app, st, run_handler, &job, &err) < 0)
+            goto fail;
+        ctx.st = st;
+        if (ctx.n_intents && app->can_defer &&
+            !(ncp_drv_flags(&app->drv) & NCP_DRV_F_TXN)) {
+            deferred_t *d = ncp_arena_alloc(a, sizeof(*d));
+            d->ctx = ctx;
+            memcpy(d->request_id, request_id, sizeof(request_id));
+            d->ctx.request_id = d->request_id;
+            d->ctx.st = NULL; /* the caller's connection stays with the caller */
+            d->fmt = fmt;
+            d->t0 = t0;
+            resp->deferred = d;
+            return;
+        }
+        if (act_after_commit(app, &ctx, &err) < 0)
+            goto fail;
+        if (ctx.n_intents && act_respond_driven(&ctx, &err) < 0)
             goto fail;
         if (ctx.kick)
             ncp_sched_kick(app->sched);
     } else {
-        if (app->so->begin(st, write, &err) < 0)
+        if (app->so->begin(st, false, &err) < 0)
             goto fail;
         if (fn(&ctx, &err) < 0) {
             app->so->rollback(st);
             goto fail;
         }
+        app->so->commit(st, &err);
         if (resp->body.over) {
-            app->so->rollback(st);
             ncp_err_internal(&err, "response larger than the cap");
             goto fail;
         }
-        if (app->so->commit(st, &err) < 0)
-            goto fail;
-        if (ctx.kick)
-            ncp_sched_kick(app->sched);
     }
     resp->status = 200;
     resp->content_type = ncp_env_content_type(fmt);

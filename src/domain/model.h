@@ -123,6 +123,13 @@ typedef enum ncp_tr_kind {
     NCP_TR__N
 } ncp_tr_kind_t;
 
+/* Phases of a transition row (claim, act, confirm: STYLE.md §6.3). */
+typedef enum ncp_phase {
+    NCP_PHASE_CLAIMED = 0, /* the state change is committed, the driver call is not confirmed
+                            * yet: never due; recovered at start-up if its request died */
+    NCP_PHASE_RUNNING = 1, /* the driver acted: steps are applied when due */
+} ncp_phase_t;
+
 /* A pending transition: one row per server, survives restarts. */
 typedef struct ncp_trans {
     int64_t server_no;
@@ -131,6 +138,11 @@ typedef struct ncp_trans {
     int step;        /* index of the next step to apply */
     int remaining;   /* NCP_TR_STORAGE: steps left */
     int64_t due_ms;  /* wall-clock time the next step is due */
+    int64_t wait_ms; /* what due_ms was set for (now + wait_ms): a due time further than
+                      * that from the clock (a step back, another node's skew) is clamped */
+    ncp_phase_t phase;
+    ncp_status_t prev_status; /* what a refused claim goes back to */
+    ncp_op_t prev_op;
     const char *arg; /* kind-specific (change spec: product code) */
 } ncp_trans_t;
 

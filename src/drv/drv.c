@@ -10,6 +10,26 @@ const ncp_drv_ops_t *ncp_drv_backend(const char *name)
     return NULL;
 }
 
+unsigned ncp_drv_flags(const ncp_driver_t *drv)
+{
+    if (drv->ops->instance_flags)
+        return drv->ops->instance_flags(drv->d);
+    return drv->ops->flags;
+}
+
+int ncp_drv_op_of(ncp_tr_kind_t kind)
+{
+    switch (kind) {
+    case NCP_TR_CREATE: return NCP_DRV_CREATE;
+    case NCP_TR_STOP: return NCP_DRV_STOP;
+    case NCP_TR_START: return NCP_DRV_START;
+    case NCP_TR_REBOOT: return NCP_DRV_REBOOT;
+    case NCP_TR_TERMINATE: return NCP_DRV_TERMINATE;
+    case NCP_TR_CHANGE_SPEC: return NCP_DRV_CHANGE_SPEC;
+    default: return -1;
+    }
+}
+
 int ncp_drv_call(const ncp_driver_t *drv, ncp_drv_op_t op, const ncp_server_t *s,
                  const char *arg, ncp_err_t *err)
 {

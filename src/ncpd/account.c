@@ -17,6 +17,53 @@
 
 #define CHECK_TEXT "ncpd master key check"
 
+/* Reads a complete key file: 64 hex digits and a newline. 1 when the file
+ * exists and is good, 0 when it does not exist, -1 otherwise. */
+static int key_file_read(const char *path, uint8_t out[NCP_MASTER_KEY_LEN], ncp_err_t *err)
+{
+    char hex[2 * NCP_MASTER_KEY_LEN + 2] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0;
+        ncp_err_internal(err, "cannot read master key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && (sb.st_mode & 077))
+        fprintf(stderr, "ncpd: warning: %s is readable by others (chmod 600 it)\n", path);
+    ssize_t n = read(fd, hex, sizeof(hex) - 1);
+    close(fd);
+    while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
+        hex[--n] = '\0';
+    if (n != 2 * NCP_MASTER_KEY_LEN || ncp_unhex(hex, out, NCP_MASTER_KEY_LEN) < 0) {
+        ncp_err_internal(err, "master key file %s is malformed", path);
+        return -1;
+    }
+    return 1;
+}
+
+/* fsync of the directory holding `path`, so that a new name in it survives
+ * a power loss. */
+static int fsync_dir_of(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int r = fsync(fd);
+    close(fd);
+    return r;
+}
+
 int ncpd_master_key_load(const char *db_path, const char *env_key,
                          uint8_t out[NCP_MASTER_KEY_LEN], ncp_err_t *err)
 {
@@ -25,46 +72,51 @@ int ncpd_master_key_load(const char *db_path, const char *env_key,
             ncp_sha256(env_key, strlen(env_key), out);
         return 0;
     }
-    char path[4096];
+    char path[4096], tmp[4200];
     snprintf(path, sizeof(path), "%s.key", db_path);
-    char hex[2 * NCP_MASTER_KEY_LEN + 2] = {0};
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        struct stat sb;
-        if (fstat(fd, &sb) == 0 && (sb.st_mode & 077))
-            fprintf(stderr, "ncpd: warning: %s is readable by others (chmod 600 it)\n", path);
-        ssize_t n = read(fd, hex, sizeof(hex) - 1);
-        close(fd);
-        while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == '\r'))
-            hex[--n] = '\0';
-        if (n != 2 * NCP_MASTER_KEY_LEN || ncp_unhex(hex, out, NCP_MASTER_KEY_LEN) < 0) {
-            ncp_err_internal(err, "master key file %s is malformed", path);
-            return -1;
-        }
-        return 0;
-    }
-    if (errno != ENOENT) {
-        ncp_err_internal(err, "cannot read master key file %s: %s", path, strerror(errno));
-        return -1;
-    }
-    ncp_rand_bytes(out, NCP_MASTER_KEY_LEN);
-    ncp_hex(out, NCP_MASTER_KEY_LEN, hex);
+    int r = key_file_read(path, out, err);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    /* A new key appears atomically and durably: written and fsynced under a
+     * private name, then linked into place (link fails when another process
+     * got there first: then its complete key is used), then the directory
+     * is fsynced. A reader never sees a partial file. */
+    uint8_t key[NCP_MASTER_KEY_LEN];
+    char hex[2 * NCP_MASTER_KEY_LEN + 2];
+    ncp_rand_bytes(key, NCP_MASTER_KEY_LEN);
+    ncp_hex(key, NCP_MASTER_KEY_LEN, hex);
     hex[2 * NCP_MASTER_KEY_LEN] = '\n';
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    char rnd[17];
+    ncp_rand_string(rnd, 16, "abcdefghijklmnopqrstuvwxyz0123456789");
+    snprintf(tmp, sizeof(tmp), "%s.%ld.%s.tmp", path, (long)getpid(), rnd);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
-        if (errno == EEXIST) /* another process won the race: use its key */
-            return ncpd_master_key_load(db_path, NULL, out, err);
-        ncp_err_internal(err, "cannot create master key file %s: %s", path, strerror(errno));
+        ncp_err_internal(err, "cannot create master key file %s: %s", tmp, strerror(errno));
         return -1;
     }
     ssize_t w = write(fd, hex, 2 * NCP_MASTER_KEY_LEN + 1);
-    if (w != 2 * NCP_MASTER_KEY_LEN + 1 || fsync(fd) < 0) {
-        close(fd);
-        unlink(path);
-        ncp_err_internal(err, "cannot write master key file %s", path);
+    bool written = w == 2 * NCP_MASTER_KEY_LEN + 1 && fsync(fd) == 0;
+    close(fd);
+    if (!written) {
+        unlink(tmp);
+        ncp_err_internal(err, "cannot write master key file %s", tmp);
         return -1;
     }
-    close(fd);
+    int lr = link(tmp, path), lerrno = errno;
+    unlink(tmp);
+    memset(hex, 0, sizeof(hex));
+    if (lr < 0 && lerrno != EEXIST) {
+        ncp_err_internal(err, "cannot create master key file %s: %s", path, strerror(lerrno));
+        return -1;
+    }
+    if (fsync_dir_of(path) < 0) {
+        ncp_err_internal(err, "cannot fsync the folder of %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (lr < 0) /* another process won: its file is complete */
+        return key_file_read(path, out, err) == 1 ? 0 : -1;
+    memcpy(out, key, NCP_MASTER_KEY_LEN);
+    memset(key, 0, sizeof(key));
     return 0;
 }
 
@@ -213,12 +265,20 @@ static int load_fixture(const ncp_store_ops_t *so, ncp_store_t *st,
 int ncpd_bootstrap(const ncp_store_ops_t *so, ncp_store_t *st,
                    const uint8_t key[NCP_MASTER_KEY_LEN], const ncpd_conf_t *c, ncp_err_t *err)
 {
-    int64_t n = 0;
-    if (so->begin(st, true, err) < 0)
+    /* Once per database, under the write lock: a daemon started at the same
+     * moment as another one, or as `ncpd account create`, never creates a
+     * second bootstrap account nor misses its own. */
+    ncp_arena_t *a = ncp_arena_new(256);
+    const char *done = NULL;
+    if (so->begin(st, true, err) < 0) {
+        ncp_arena_free(a);
         return -1;
-    if (so->account_count(st, &n, err) < 0)
+    }
+    int r = so->meta_get(st, "bootstrapped", a, &done, err);
+    ncp_arena_free(a);
+    if (r < 0)
         goto rollback;
-    if (n > 0) {
+    if (r == 1) {
         so->rollback(st);
         return 0;
     }
@@ -233,6 +293,8 @@ int ncpd_bootstrap(const ncp_store_ops_t *so, ncp_store_t *st,
                             &id, err) < 0)
         goto rollback;
     if (seed && load_fixture(so, st, key, id, err) < 0)
+        goto rollback;
+    if (so->meta_set(st, "bootstrapped", "1", err) < 0)
         goto rollback;
     if (so->commit(st, err) < 0)
         return -1;

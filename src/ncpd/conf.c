@@ -9,13 +9,16 @@ void ncpd_conf_usage(void)
 {
     fprintf(stderr,
             "usage: ncpd [--listen HOST:PORT] [--db PATH] [--sim-step-ms N] [--fixture seed]\n"
-            "            [--catalog FILE.json] [--max-body BYTES] [--threads N] [--max-conns N]\n"
+            "            [--sim-options external,delay=MS]\n"
+            "            [--catalog FILE.json] [--max-body BYTES] [--max-body-total BYTES]\n"
+            "            [--threads N] [--max-conns N]\n"
             "            [--timeout S] [--date-offset MINUTES] [--log-requests]\n"
             "       ncpd catalog dump [--catalog FILE.json]\n"
             "       ncpd account create NAME [--db PATH]\n"
             "       ncpd account list [--db PATH]\n"
             "       ncpd account disable-key ACCESS_KEY [--db PATH]\n"
-            "environment: NCPD_LISTEN NCPD_DB NCPD_SIM_STEP_MS NCPD_FIXTURE NCPD_CATALOG NCPD_MAX_BODY\n"
+            "environment: NCPD_LISTEN NCPD_DB NCPD_SIM_STEP_MS NCPD_SIM_OPTIONS NCPD_FIXTURE\n"
+            "  NCPD_CATALOG NCPD_MAX_BODY NCPD_MAX_BODY_TOTAL\n"
             "  NCPD_THREADS NCPD_MAX_CONNS NCPD_TIMEOUT NCPD_DATE_OFFSET NCPD_LOG_REQUESTS\n"
             "  NCPD_ACCESS_KEY NCPD_SECRET_KEY NCPD_MASTER_KEY NCPD_ADMIN_TOKEN\n");
 }
@@ -82,6 +85,10 @@ static int set(ncpd_conf_t *c, const char *key, const char *v)
         c->catalog = v;
         return 0;
     }
+    if (strcmp(key, "sim-options") == 0) {
+        c->sim_options = v;
+        return 0;
+    }
     if (strcmp(key, "date-offset") == 0) {
         char *end;
         long m = strtol(v, &end, 10);
@@ -94,6 +101,12 @@ static int set(ncpd_conf_t *c, const char *key, const char *v)
         if (parse_u64(v, 1ULL << 30, &x) < 0 || x < 64)
             return -1;
         c->max_body = (size_t)x;
+        return 0;
+    }
+    if (strcmp(key, "max-body-total") == 0) {
+        if (parse_u64(v, 1ULL << 40, &x) < 0 || x < 64)
+            return -1;
+        c->max_body_total = (size_t)x;
         return 0;
     }
     if (strcmp(key, "threads") == 0) {
@@ -125,6 +138,7 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     c->db = "./var/ncpd.db";
     c->sim_step_ms = 1000;
     c->max_body = 1024 * 1024;
+    c->max_body_total = 64 * 1024 * 1024;
     c->threads = 32; /* blocked writers wait for their batch: more threads, bigger batches */
     c->max_conns = 1024;
     c->conn_timeout_s = 15;
@@ -134,9 +148,9 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     static const struct {
         const char *env, *key;
     } envs[] = {{"NCPD_LISTEN", "listen"},       {"NCPD_DB", "db"},
-                {"NCPD_SIM_STEP_MS", "sim-step-ms"}, {"NCPD_FIXTURE", "fixture"}, {"NCPD_CATALOG", "catalog"},
+                {"NCPD_SIM_STEP_MS", "sim-step-ms"}, {"NCPD_SIM_OPTIONS", "sim-options"}, {"NCPD_FIXTURE", "fixture"}, {"NCPD_CATALOG", "catalog"},
                 {"NCPD_DATE_OFFSET", "date-offset"},
-                {"NCPD_MAX_BODY", "max-body"},   {"NCPD_THREADS", "threads"},
+                {"NCPD_MAX_BODY", "max-body"}, {"NCPD_MAX_BODY_TOTAL", "max-body-total"},   {"NCPD_THREADS", "threads"},
                 {"NCPD_MAX_CONNS", "max-conns"}, {"NCPD_TIMEOUT", "timeout"}};
     for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
         const char *v = getenv(envs[i].env);
@@ -192,5 +206,7 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
             return -1;
         }
     }
+    if (c->max_body_total < c->max_body)
+        c->max_body_total = c->max_body;
     return 0;
 }

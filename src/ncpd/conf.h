@@ -12,7 +12,9 @@ typedef struct ncpd_conf {
     int64_t sim_step_ms;
     const char *fixture;        /* NULL or "seed" */
     const char *catalog;        /* JSON catalogue replacing the built-in one */
+    const char *sim_options;    /* simulator options (drv_sim.c): "external", "delay=MS" */
     size_t max_body;            /* bytes; larger bodies get 413 */
+    size_t max_body_total;      /* bytes of all bodies being received at once; beyond: 503 */
     unsigned threads;           /* HTTP worker threads */
     unsigned max_conns;         /* simultaneous connections */
     unsigned conn_timeout_s;    /* seconds a connection has to send a (next) request */

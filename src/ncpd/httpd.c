@@ -45,6 +45,8 @@ struct ncpd_httpd {
     const ncp_app_t *app;
     const ncpd_conf_t *c;
     atomic_int inflight;
+    atomic_size_t body_bytes; /* memory held by request bodies being received */
+    atomic_int deferred;      /* requests finishing on their own threads */
     pthread_mutex_t mu;
     ncp_store_t **stores; /* one per worker thread, closed at stop */
     ncp_arena_t **arenas;
@@ -58,15 +60,24 @@ struct ncpd_httpd {
     pthread_cond_t watchdog_cv;
 };
 
+typedef struct deferred_job deferred_job_t;
+struct req;
+static enum MHD_Result defer(ncpd_httpd_t *h, struct MHD_Connection *c, struct req *r,
+                             const ncp_response_t *resp);
+static enum MHD_Result answer_deferred(struct req *r, struct MHD_Connection *c);
+
 typedef struct req {
     char *uri;
+    deferred_job_t *job;  /* finishing off this thread; answered when done */
     ncp_buf_t body;
-    bool started, too_large;
+    size_t counted;  /* bytes of body memory counted in body_bytes */
+    bool started, too_large, too_busy;
     bool processing; /* answered by dispatch, response not yet sent */
 } req_t;
 
 static _Thread_local ncp_store_t *tl_store;
 static _Thread_local ncp_arena_t *tl_arena;
+static _Thread_local size_t tl_slot; /* index of this thread's store and arena */
 
 static ncp_store_t *thread_store(ncpd_httpd_t *h, ncp_err_t *err)
 {
@@ -84,6 +95,7 @@ static ncp_store_t *thread_store(ncpd_httpd_t *h, ncp_err_t *err)
         if (!h->stores || !h->arenas)
             abort();
     }
+    tl_slot = h->n_stores;
     h->stores[h->n_stores] = tl_store;
     h->arenas[h->n_stores++] = tl_arena;
     pthread_mutex_unlock(&h->mu);
@@ -233,19 +245,30 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     if (r->processing)
         atomic_fetch_sub(&h->inflight, 1);
+    atomic_fetch_sub(&h->body_bytes, r->counted);
     free(r->uri);
     ncp_buf_release(&r->body);
     free(r);
     *con_cls = NULL;
 }
 
-static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype,
-                                ncp_buf_t *b)
+/* Frees a response body that held a secret (NCP_A_SECRET) once MHD has sent it. */
+static void wipe_free(void *cls)
+{
+    char *data = cls;
+    explicit_bzero(data, strlen(data));
+    free(data);
+}
+
+static enum MHD_Result send_body(struct MHD_Connection *c, int status, const char *ctype,
+                                 ncp_buf_t *b, bool sensitive)
 {
     size_t len;
     char *data = ncp_buf_take(b, &len);
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+        sensitive ? MHD_create_response_from_buffer_with_free_callback_cls(len, data, wipe_free,
+                                                                           data)
+                  : MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(data);
         return MHD_NO;
@@ -254,6 +277,12 @@ static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype,
+                                ncp_buf_t *b)
+{
+    return send_body(c, status, ctype, b, false);
 }
 
 static enum MHD_Result send_gw(struct MHD_Connection *c, ncp_err_code_t code, const char *details)
@@ -294,20 +323,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!r->started) {
         r->started = true;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > h->c->max_body) {
+        unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+        if (n > h->c->max_body) {
             r->too_large = true;
             return send_gw(c, NCP_E_GW_TOO_LARGE, "The request body is larger than the limit.");
+        }
+        if (n && atomic_load(&h->body_bytes) + n > h->c->max_body_total) {
+            r->too_busy = true;
+            return send_gw(c, NCP_E_GW_UNAVAILABLE,
+                           "Too many request bodies are being received; try again.");
         }
         return MHD_YES;
     }
     if (*upload_data_size) {
-        if (!r->too_large && ncp_buf_append(&r->body, upload_data, *upload_data_size) < 0)
-            r->too_large = true;
+        /* Bodies being received share one memory budget (--max-body-total),
+         * so that many large uploads at once cannot exhaust memory. */
+        if (!r->too_large && !r->too_busy) {
+            size_t cap = r->body.cap;
+            if (ncp_buf_append(&r->body, upload_data, *upload_data_size) < 0)
+                r->too_large = true;
+            size_t grown = r->body.cap - cap;
+            if (grown) {
+                r->counted += grown;
+                if (atomic_fetch_add(&h->body_bytes, grown) + grown > h->c->max_body_total) {
+                    r->too_busy = true;
+                    atomic_fetch_sub(&h->body_bytes, r->counted);
+                    r->counted = 0;
+                    ncp_buf_release(&r->body);
+                }
+            }
+        }
         *upload_data_size = 0;
         return MHD_YES;
     }
     if (r->too_large)
         return send_gw(c, NCP_E_GW_TOO_LARGE, "The request body is larger than the limit.");
+    if (r->too_busy)
+        return send_gw(c, NCP_E_GW_UNAVAILABLE,
+                       "Too many request bodies are being received; try again.");
+    if (r->job)
+        return answer_deferred(r, c);
 
     r->processing = true;
     atomic_fetch_add(&h->inflight, 1);
@@ -336,8 +391,87 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     ncp_response_t resp = {0};
     ncp_buf_init(&resp.body, 64 * 1024 * 1024);
     ncp_dispatch(h->app, st, tl_arena, &req, &resp);
-    enum MHD_Result ret = send_buf(c, resp.status, resp.content_type, &resp.body);
+    if (resp.deferred) {
+        ncp_buf_release(&resp.body);
+        return defer(h, c, r, &resp);
+    }
+    enum MHD_Result ret = send_body(c, resp.status, resp.content_type, &resp.body,
+                                    resp.sensitive);
     ncp_buf_release(&resp.body);
+    if (resp.sensitive)
+        ncp_arena_wipe(tl_arena); /* private keys and passwords decoded for the answer */
+    return ret;
+}
+
+/* ---- deferred requests ----------------------------------------------------
+ * A request whose driver must act after its claims were committed finishes
+ * on a thread of its own while its connection is suspended: a hypervisor
+ * call that takes seconds never holds up the other connections of this
+ * worker thread. The request's arena goes with it; the worker thread takes
+ * a new one. */
+
+struct deferred_job {
+    ncpd_httpd_t *h;
+    struct MHD_Connection *c;
+    ncp_arena_t *arena;
+    void *deferred;
+    ncp_response_t resp;
+};
+
+static void *run_deferred(void *arg)
+{
+    deferred_job_t *j = arg;
+    ncpd_httpd_t *h = j->h;
+    ncp_buf_init(&j->resp.body, 64 * 1024 * 1024);
+    ncp_dispatch_finish(j->deferred, &j->resp);
+    /* from here on j belongs to the connection's thread again */
+    pthread_mutex_lock(&h->mu);
+    MHD_resume_connection(j->c);
+    pthread_mutex_unlock(&h->mu);
+    atomic_fetch_sub(&h->deferred, 1);
+    return NULL;
+}
+
+static enum MHD_Result defer(ncpd_httpd_t *h, struct MHD_Connection *c, req_t *r,
+                             const ncp_response_t *resp)
+{
+    deferred_job_t *j = calloc(1, sizeof(*j));
+    if (!j)
+        abort();
+    j->h = h;
+    j->c = c;
+    j->arena = tl_arena;
+    j->deferred = resp->deferred;
+    j->resp.sensitive = resp->sensitive;
+    tl_arena = ncp_arena_new(64 * 1024);
+    pthread_mutex_lock(&h->mu);
+    h->arenas[tl_slot] = tl_arena;
+    pthread_mutex_unlock(&h->mu);
+    r->job = j;
+    atomic_fetch_add(&h->deferred, 1);
+    MHD_suspend_connection(c);
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &attr, run_deferred, j) != 0)
+        run_deferred(j); /* no thread: finish here */
+    pthread_attr_destroy(&attr);
+    return MHD_YES;
+}
+
+/* The connection of a finished deferred request is back: its answer goes out. */
+static enum MHD_Result answer_deferred(req_t *r, struct MHD_Connection *c)
+{
+    deferred_job_t *j = r->job;
+    r->job = NULL;
+    enum MHD_Result ret = send_body(c, j->resp.status, j->resp.content_type, &j->resp.body,
+                                    j->resp.sensitive);
+    ncp_buf_release(&j->resp.body);
+    if (j->resp.sensitive)
+        ncp_arena_wipe(j->arena);
+    ncp_arena_free(j->arena);
+    free(j);
     return ret;
 }
 
@@ -375,7 +509,8 @@ ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_e
         free(h);
         return NULL;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_TURBO |
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO |
                      MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
@@ -414,6 +549,11 @@ void ncpd_httpd_stop(ncpd_httpd_t *h)
     /* let requests that were answered finish sending (at most 10 s);
      * requests still being uploaded are dropped */
     for (int i = 0; i < 1000 && atomic_load(&h->inflight) > 0; i++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    /* suspended connections must be resumed before MHD stops */
+    for (int i = 0; i < 6000 && atomic_load(&h->deferred) > 0; i++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }

@@ -71,6 +71,7 @@ int main(int argc, char **argv)
     app.step_ms = c.sim_step_ms;
     app.admin_token = c.admin_token;
     app.log_requests = c.log_requests;
+    app.can_defer = true; /* httpd.c finishes deferred requests on threads of their own */
     if (ncpd_master_key_load(c.db, c.master_key, app.master_key, &err) < 0)
         goto cleanup;
     st = app.so->open(c.db, &err);
@@ -78,15 +79,18 @@ int main(int argc, char **argv)
         ncpd_bootstrap(app.so, st, app.master_key, &c, &err) < 0)
         goto cleanup;
     app.drv.ops = ncp_drv_backend("sim");
-    app.drv.d = app.drv.ops->open(NULL, &err);
+    app.drv.d = app.drv.ops->open(c.sim_options, &err);
     if (!app.drv.d)
         goto cleanup;
     app.committer = ncp_commit_new(app.so, c.db, &err);
     if (!app.committer || ncp_commit_start(app.committer) < 0)
         goto cleanup;
-    app.sched = ncp_sched_new(app.so, c.db, c.sim_step_ms, app.committer, &err);
+    app.sched = ncp_sched_new(app.so, c.db, c.sim_step_ms, app.committer, &app.drv, &err);
     if (!app.sched || ncp_sched_start(app.sched) < 0)
         goto cleanup;
+    if (ncp_sched_recovered(app.sched))
+        printf("ncpd: completed %d transitions claimed before the last stop\n",
+               ncp_sched_recovered(app.sched));
     h = ncpd_httpd_start(&app, &c, &err);
     if (!h)
         goto cleanup;

@@ -22,8 +22,12 @@ int ncp_auth_check_timestamp(const char *timestamp, int64_t now_ms, int64_t skew
                              ncp_err_t *err);
 
 /* True when `signature` matches the request under one of the accepted URI
- * forms: the raw request-target as received; without a bare trailing '?';
- * with a bare '?' added when there is no query; the query percent-decoded. */
+ * forms (docs/compat.md): the raw request-target as received; without a
+ * bare trailing '?'; with a bare '?' added when there is no query; the query
+ * %-decoded ('+' kept) when that text names exactly the same parameters as
+ * the raw query; each of these also with repeated slashes of the path
+ * collapsed (DECISIONS D10). One signature never authorises two different
+ * parameter lists. */
 bool ncp_auth_verify(const char *secret, const char *method, const char *raw_uri,
                      const char *timestamp, const char *access_key, const char *signature);
 

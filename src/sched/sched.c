@@ -16,13 +16,20 @@ struct ncp_sched {
     const ncp_store_ops_t *so;
     ncp_store_t *st;
     ncp_committer_t *committer;
+    const ncp_driver_t *drv;
     int64_t step_ms;
     pthread_t thread;
     bool running, stopping, kicked;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv;      /* waits on CLOCK_MONOTONIC: a wall-clock step never stretches it */
     ncp_arena_t *arena;
+    int64_t wall_mono_ms;   /* wall clock minus monotonic clock at the last pass */
+    int64_t clamp_mono_ms;  /* monotonic time of the last clamp */
+    int recovered;
 };
+
+/* A never-due time for claimed rows (they wait for their confirmation). */
+#define NEVER_MS INT64_MAX
 
 int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
                                ncp_tr_kind_t kind, int remaining, const char *arg,
@@ -35,6 +42,8 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
     }
     if (!(p->first.flags & NCP_STEP_KEEP_STATUS))
         s->status = p->first.status;
+    ncp_status_t prev_status = s->status;
+    ncp_op_t prev_op = s->op;
     s->op = p->first.op;
     if (so->server_set_state(st, s->no, s->status, s->op, 0, err) < 0)
         return -1;
@@ -44,8 +53,75 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
                      .step = 0,
                      .remaining = remaining,
                      .due_ms = now_ms + step_ms,
+                     .wait_ms = step_ms,
+                     .phase = NCP_PHASE_RUNNING,
+                     .prev_status = prev_status,
+                     .prev_op = prev_op,
                      .arg = arg};
     return so->trans_put(st, &t, err);
+}
+
+int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
+                    ncp_tr_kind_t kind, const char *arg, ncp_err_t *err)
+{
+    const ncp_path_t *p = ncp_state_path(kind);
+    if (!p) {
+        ncp_err_internal(err, "no path for transition %d", (int)kind);
+        return -1;
+    }
+    ncp_trans_t t = {.server_no = s->no,
+                     .account_id = s->account_id,
+                     .kind = kind,
+                     .due_ms = NEVER_MS,
+                     .phase = NCP_PHASE_CLAIMED,
+                     .prev_status = s->status,
+                     .prev_op = s->op,
+                     .arg = arg};
+    if (!(p->first.flags & NCP_STEP_KEEP_STATUS))
+        s->status = p->first.status;
+    s->op = p->first.op;
+    if (so->server_set_state(st, s->no, s->status, s->op, 0, err) < 0)
+        return -1;
+    return so->trans_put(st, &t, err);
+}
+
+int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
+                      int64_t server_no, bool ok, int64_t now_ms, int64_t step_ms,
+                      ncp_err_t *err)
+{
+    ncp_trans_t t;
+    int r = so->trans_get(st, a, server_no, &t, err);
+    if (r < 0)
+        return -1;
+    if (r == 0 || t.phase != NCP_PHASE_CLAIMED) {
+        ncp_err_internal(err, "server %lld has no claimed transition to confirm",
+                         (long long)server_no);
+        return -1;
+    }
+    if (ok) {
+        t.phase = NCP_PHASE_RUNNING;
+        t.due_ms = now_ms + step_ms;
+        t.wait_ms = step_ms;
+        return so->trans_put(st, &t, err);
+    }
+    if (t.kind == NCP_TR_CREATE) {
+        /* the machine was never made: the server goes, its numbers stay retired */
+        ncp_server_t s;
+        r = so->server_get(st, a, t.account_id, server_no, &s, err);
+        if (r < 0)
+            return -1;
+        ncp_instance_t in = {server_no, NCP_KIND_SERVER, t.account_id, true};
+        if (so->server_delete(st, server_no, err) < 0 || so->instance_put(st, &in, err) < 0)
+            return -1;
+        if (r == 1 && s.basic_storage_no) {
+            ncp_instance_t disk = {s.basic_storage_no, NCP_KIND_STORAGE, t.account_id, true};
+            if (so->instance_put(st, &disk, err) < 0)
+                return -1;
+        }
+    } else if (so->server_set_state(st, server_no, t.prev_status, t.prev_op, 0, err) < 0) {
+        return -1;
+    }
+    return so->trans_delete(st, server_no, err);
 }
 
 /* Applies the next step of t with connection db. */
@@ -68,6 +144,7 @@ static int apply(ncp_sched_t *sc, ncp_store_t *db, ncp_trans_t *t, int64_t now, 
     }
     if (t->kind == NCP_TR_STORAGE && --t->remaining > 0) {
         t->due_ms = now + sc->step_ms;
+        t->wait_ms = sc->step_ms;
         return so->trans_put(db, t, err);
     }
     const ncp_step_t *step = &p->steps[t->step < p->nsteps ? t->step : p->nsteps - 1];
@@ -99,13 +176,15 @@ static int apply(ncp_sched_t *sc, ncp_store_t *db, ncp_trans_t *t, int64_t now, 
     if (t->step >= p->nsteps || t->kind == NCP_TR_STORAGE)
         return so->trans_delete(db, t->server_no, err);
     t->due_ms = now + sc->step_ms;
+    t->wait_ms = sc->step_ms;
     return so->trans_put(db, t, err);
 }
 
 typedef struct pass {
     ncp_sched_t *sc;
     int64_t now;
-    int applied;
+    bool clamp;
+    int applied, clamped;
 } pass_t;
 
 /* One pass inside the caller's write transaction. */
@@ -117,6 +196,8 @@ static int apply_due(void *arg, ncp_store_t *st, ncp_err_t *err)
     size_t n = 0;
     p->applied = 0;
     ncp_arena_reset(p->sc->arena);
+    if (p->clamp && (p->clamped = p->sc->so->trans_clamp(st, p->now, INT64_MAX, err)) < 0)
+        return -1;
     if (p->sc->so->trans_due(st, p->sc->arena, p->now, BATCH, due, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -127,18 +208,33 @@ static int apply_due(void *arg, ncp_store_t *st, ncp_err_t *err)
     return 0;
 }
 
+/* Due times are wall-clock (they survive restarts and are shared with other
+ * processes), so a clock step must not stall them: whenever the wall clock
+ * moved against the monotonic one since the last pass, and at least once a
+ * second (another writer's clock may differ), every due time is clamped to
+ * now + its own wait. */
+static bool clamp_needed(ncp_sched_t *sc, int64_t now)
+{
+    int64_t mono = ncp_clock_mono_ms(), delta = now - mono;
+    int64_t jump = delta - sc->wall_mono_ms;
+    bool need = jump > 50 || jump < -50 || mono - sc->clamp_mono_ms >= 1000;
+    sc->wall_mono_ms = delta;
+    if (need)
+        sc->clamp_mono_ms = mono;
+    return need;
+}
+
+static int write_unit(ncp_sched_t *sc, ncp_commit_fn fn, void *arg, ncp_err_t *err);
+
 int ncp_sched_run_due(ncp_sched_t *sc, int64_t now, ncp_err_t *err)
 {
-    pass_t p = {sc, now, 0};
-    if (sc->committer)
-        return ncp_commit_run(sc->committer, apply_due, &p, err) < 0 ? -1 : p.applied;
-    if (sc->so->begin(sc->st, true, err) < 0)
+    pass_t p = {sc, now, clamp_needed(sc, now), 0, 0};
+    if (write_unit(sc, apply_due, &p, err) < 0)
         return -1;
-    if (apply_due(&p, sc->st, err) < 0 || sc->so->commit(sc->st, err) < 0) {
-        sc->so->rollback(sc->st);
-        return -1;
-    }
-    return p.applied;
+    if (p.clamped > 0)
+        ncp_log_info("sched: clock moved: %d due times brought back within their wait",
+                     p.clamped);
+    return p.applied + p.clamped; /* clamped rows may be due now: look again */
 }
 
 static void *loop(void *arg)
@@ -173,7 +269,7 @@ static void *loop(void *arg)
         if (wait_ms <= 0 || sc->kicked || sc->stopping)
             continue;
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
+        clock_gettime(CLOCK_MONOTONIC, &ts);
         ts.tv_sec += wait_ms / 1000;
         ts.tv_nsec += (wait_ms % 1000) * 1000000L;
         if (ts.tv_nsec >= 1000000000L) {
@@ -190,13 +286,15 @@ static void *loop(void *arg)
 }
 
 ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
-                           ncp_committer_t *committer, ncp_err_t *err)
+                           ncp_committer_t *committer, const ncp_driver_t *drv,
+                           ncp_err_t *err)
 {
     ncp_sched_t *sc = calloc(1, sizeof(*sc));
     if (!sc)
         abort();
     sc->so = so;
     sc->committer = committer;
+    sc->drv = drv;
     sc->step_ms = step_ms;
     sc->st = so->open(db_path, err);
     if (!sc->st) {
@@ -205,9 +303,16 @@ ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64
     }
     sc->arena = ncp_arena_new(64 * 1024);
     pthread_mutex_init(&sc->mu, NULL);
-    pthread_cond_init(&sc->cv, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&sc->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    sc->clamp_mono_ms = ncp_clock_mono_ms();
+    sc->wall_mono_ms = ncp_clock_now_ms() - sc->clamp_mono_ms;
+    /* due times written with a longer step, or before the clock was set back */
     if (so->begin(sc->st, true, err) < 0 ||
-        so->trans_clamp(sc->st, ncp_clock_now_ms() + step_ms, err) < 0 ||
+        so->trans_clamp(sc->st, ncp_clock_now_ms(), step_ms, err) < 0 ||
         so->commit(sc->st, err) < 0) {
         so->rollback(sc->st);
         ncp_sched_free(sc);
@@ -216,12 +321,96 @@ ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64
     return sc;
 }
 
+/* Runs fn(arg, st) as one write unit (group commit when there is a committer). */
+static int write_unit(ncp_sched_t *sc, ncp_commit_fn fn, void *arg, ncp_err_t *err)
+{
+    if (sc->committer)
+        return ncp_commit_run(sc->committer, fn, arg, err);
+    if (sc->so->begin(sc->st, true, err) < 0)
+        return -1;
+    if (fn(arg, sc->st, err) < 0 || sc->so->commit(sc->st, err) < 0) {
+        sc->so->rollback(sc->st);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct confirm_job {
+    ncp_sched_t *sc;
+    int64_t no;
+    bool ok;
+} confirm_job_t;
+
+static int confirm_one(void *arg, ncp_store_t *st, ncp_err_t *err)
+{
+    confirm_job_t *j = arg;
+    return ncp_sched_confirm(j->sc->so, st, j->sc->arena, j->no, j->ok, ncp_clock_now_ms(),
+                             j->sc->step_ms, err);
+}
+
+/* Claims whose requests died (kill -9 between claim and confirmation): the
+ * operation was asked for, so it is carried out: the driver is asked again
+ * (drivers treat a repeated request as done), and the outcome recorded as
+ * the request would have. Runs before any request is served, so every
+ * claimed row found is an orphan. */
+static int recover_claims(ncp_sched_t *sc, ncp_err_t *err)
+{
+    enum { BATCH = 64 };
+    for (;;) {
+        ncp_trans_t rows[BATCH];
+        size_t n = 0;
+        ncp_arena_reset(sc->arena);
+        if (sc->so->begin(sc->st, false, err) < 0)
+            return -1;
+        int r = sc->so->trans_claimed(sc->st, sc->arena, BATCH, rows, &n, err);
+        sc->so->rollback(sc->st);
+        if (r < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        for (size_t i = 0; i < n; i++) {
+            ncp_server_t s;
+            ncp_err_t derr;
+            ncp_err_init(&derr);
+            if (sc->so->begin(sc->st, false, err) < 0)
+                return -1;
+            r = sc->so->server_get(sc->st, sc->arena, rows[i].account_id, rows[i].server_no, &s,
+                                   err);
+            sc->so->rollback(sc->st);
+            if (r < 0)
+                return -1;
+            int op = ncp_drv_op_of(rows[i].kind);
+            bool ok = r == 1 && op >= 0 && sc->drv &&
+                      ncp_drv_call(sc->drv, (ncp_drv_op_t)op, &s, rows[i].arg, &derr) == 0;
+            ncp_log_info("sched: recovered the claimed transition kind=%d of server=%lld: %s%s",
+                         (int)rows[i].kind, (long long)rows[i].server_no,
+                         ok ? "carried out" : "undone", ok ? "" : derr.detail);
+            confirm_job_t j = {sc, rows[i].server_no, ok};
+            if (write_unit(sc, confirm_one, &j, err) < 0)
+                return -1;
+            sc->recovered++;
+        }
+    }
+}
+
 int ncp_sched_start(ncp_sched_t *sc)
 {
+    ncp_err_t err;
+    ncp_err_init(&err);
+    if (recover_claims(sc, &err) < 0) {
+        ncp_log_error("sched: cannot recover claimed transitions: %s",
+                      err.detail[0] ? err.detail : err.msg);
+        return -1;
+    }
     if (pthread_create(&sc->thread, NULL, loop, sc) != 0)
         return -1;
     sc->running = true;
     return 0;
+}
+
+int ncp_sched_recovered(const ncp_sched_t *sc)
+{
+    return sc->recovered;
 }
 
 void ncp_sched_kick(ncp_sched_t *sc)

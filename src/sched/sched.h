@@ -6,6 +6,7 @@
  * transactions and sleeps until the next due time or a kick. */
 #ifndef NCP_SCHED_H
 #define NCP_SCHED_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "drv/drv.h"
@@ -18,21 +19,43 @@ typedef struct ncp_sched ncp_sched_t;
 
 /* Starts transition `kind` on server s inside the caller's write
  * transaction: s shows the path's first state at once (s is updated), and
- * the first step is due at now + step_ms. `remaining` is for storage work. */
+ * the first step is due at now + step_ms. `remaining` is for storage work.
+ * For transitions that need no driver call (storage work). */
 int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
                                ncp_tr_kind_t kind, int remaining, const char *arg,
                                int64_t now_ms, int64_t step_ms, ncp_err_t *err);
 
+/* Claim, act, confirm (STYLE.md §6.3). A claim puts s in the first state
+ * of `kind`'s path inside the caller's write transaction (s is updated) and
+ * records a transition row in phase CLAIMED that is never due and remembers
+ * the state before. Once the driver has acted, ncp_sched_confirm() in a
+ * later (or, for NCP_DRV_F_TXN drivers, the same) transaction either starts
+ * the steps (ok) or undoes the claim (!ok): the previous state comes back,
+ * and a claimed create disappears with its numbers retired. */
+int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
+                    ncp_tr_kind_t kind, const char *arg, ncp_err_t *err);
+int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
+                      int64_t server_no, bool ok, int64_t now_ms, int64_t step_ms,
+                      ncp_err_t *err);
+
 /* Opens its own connection to db_path (for reads); clamps due times to
- * now + step_ms so a restart with a shorter step does not wait for the old
- * one. With a committer, steps are applied as group-commit jobs (one
- * writer for the whole daemon); without, in its own transactions. */
+ * now + their wait so a restart with a shorter step, or a clock set back
+ * while ncpd was down, does not wait for the old time. With a committer,
+ * steps are applied as group-commit jobs (one writer for the whole
+ * daemon); without, in its own transactions. `drv` completes claims left
+ * by requests that died between their claim and its confirmation. */
 ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
-                           ncp_committer_t *committer, ncp_err_t *err);
+                           ncp_committer_t *committer, const ncp_driver_t *drv,
+                           ncp_err_t *err);
+/* Recovers the claims found in the store (their requests are gone: the
+ * driver is asked again, then the outcome recorded), then starts the thread.
+ * Call before requests are served. */
 int ncp_sched_start(ncp_sched_t *s);
 void ncp_sched_kick(ncp_sched_t *s);
 void ncp_sched_free(ncp_sched_t *s); /* stops the thread; NULL-safe */
 /* Applies every step due at now_ms (one pass); returns the number applied. */
 int ncp_sched_run_due(ncp_sched_t *s, int64_t now_ms, ncp_err_t *err);
+/* Claims recovered by ncp_sched_start (for the start-up log and tests). */
+int ncp_sched_recovered(const ncp_sched_t *s);
 
 #endif

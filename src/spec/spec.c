@@ -96,14 +96,21 @@ const char *ncp_spec_type_name(ncp_ptype_t t)
 
 /* ---- value checks ------------------------------------------------------- */
 
+/* An instance number: 1..19 decimal digits whose value fits int64 (what
+ * the platform's Java backend parses as a long). Leading zeros are allowed
+ * and read as the same number (Long.parseLong("01021003") = 1021003;
+ * docs/compat.md). Anything above INT64_MAX is malformed, never wrapped. */
 bool ncp_spec_is_no(const char *s, size_t len)
 {
     if (len == 0 || len > 19)
         return false;
-    for (size_t i = 0; i < len; i++)
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
         if (s[i] < '0' || s[i] > '9')
             return false;
-    return true;
+        v = v * 10 + (uint64_t)(s[i] - '0'); /* 19 digits never overflow uint64 */
+    }
+    return v <= (uint64_t)INT64_MAX;
 }
 
 int ncp_spec_parse_int(const char *s, size_t len, int64_t *out)

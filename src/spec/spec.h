@@ -22,6 +22,8 @@
 #define NCP_A_PREP 0x10u  /* has a preparation step (act_prep_<name>) run before the
                            * transaction: slow work such as key generation never holds
                            * the write lock or delays the group-commit batch */
+#define NCP_A_SECRET 0x20u /* answers a secret (private key, root password): the request's
+                            * memory and its response are wiped once sent */
 
 typedef enum ncp_ptype {
     NCP_T_STR,      /* UTF-8 text, length in characters within [min,max] */

@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "util/log.h"
+
 #define BATCH_MAX 256
 
 typedef struct job {
@@ -24,6 +26,22 @@ struct ncp_committer {
     pthread_cond_t work, done;
     job_t *head, *tail;
 };
+
+/* A commit whose outcome is unknown (the COMMIT failed: with SQLite the
+ * WAL may already hold the batch's commit frame, which recovery treats as
+ * committed) must never be answered as a failure, nor as a success: the
+ * process stops before any answer of the batch leaves. Clients see a
+ * dropped connection (outcome unknown, as for any network failure), and
+ * recovery at the next start decides, as PostgreSQL does when an fsync
+ * fails. The same for a rollback that fails. */
+static void die_undecided(const char *what, const ncp_err_t *err)
+{
+    ncp_log_error("fatal: %s failed (%s); the outcome of this group commit is unknown: "
+                  "stopping before any of its answers is sent; the next start recovers "
+                  "the database and decides",
+                  what, err->detail[0] ? err->detail : err->msg);
+    abort();
+}
 
 /* Runs one batch in one transaction; sets every job's rc and err. */
 static void run_batch(ncp_committer_t *c, job_t *jobs)
@@ -53,8 +71,12 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
     }
     if (so->commit(c->st, &berr) == 0)
         return;
+    die_undecided("commit", &berr);
 fail_all:
-    so->rollback(c->st);
+    /* a savepoint could not be released or undone: nothing of the batch is
+     * committed yet, so undoing it all is a definite failure for every job */
+    if (so->rollback(c->st) < 0)
+        die_undecided("rollback", &berr);
     for (job_t *j = jobs; j; j = j->next) {
         if (j->rc == 0 || !j->err->is_set) {
             ncp_err_init(j->err);

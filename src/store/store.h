@@ -79,7 +79,7 @@ typedef struct ncp_store_ops {
 
     int (*begin)(ncp_store_t *st, bool write, ncp_err_t *err);
     int (*commit)(ncp_store_t *st, ncp_err_t *err);
-    void (*rollback)(ncp_store_t *st);
+    int (*rollback)(ncp_store_t *st); /* -1: the transaction could not be undone */
     /* nested unit inside a write transaction (group commit: one per request) */
     int (*savepoint)(ncp_store_t *st, ncp_err_t *err);
     int (*savepoint_release)(ncp_store_t *st, ncp_err_t *err);
@@ -149,10 +149,16 @@ typedef struct ncp_store_ops {
     int (*trans_get)(ncp_store_t *st, ncp_arena_t *a, int64_t server_no, ncp_trans_t *out,
                      ncp_err_t *err);
     int (*trans_delete)(ncp_store_t *st, int64_t server_no, ncp_err_t *err);
+    /* running rows due at now_ms, earliest first */
     int (*trans_due)(ncp_store_t *st, ncp_arena_t *a, int64_t now_ms, size_t max,
                      ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
     int (*trans_next_due)(ncp_store_t *st, int64_t *due_out, ncp_err_t *err);
-    int (*trans_clamp)(ncp_store_t *st, int64_t max_due_ms, ncp_err_t *err);
+    /* every running row due later than now_ms + w, w = min(its wait_ms, max_wait_ms), is
+     * due at now_ms + w (and waits w from now on); returns how many moved */
+    int (*trans_clamp)(ncp_store_t *st, int64_t now_ms, int64_t max_wait_ms, ncp_err_t *err);
+    /* rows in phase NCP_PHASE_CLAIMED */
+    int (*trans_claimed)(ncp_store_t *st, ncp_arena_t *a, size_t max, ncp_trans_t *out,
+                         size_t *n_out, ncp_err_t *err);
 } ncp_store_ops_t;
 
 extern const ncp_store_ops_t ncp_store_sqlite_ops;

@@ -8,12 +8,15 @@
  * exactly one wins" hold. Statements are prepared once per connection. */
 #include "store/store.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 #include "util/log.h"
@@ -79,6 +82,14 @@ static const char *const migrations[] = {
     "  n_parts = (SELECT count(*) FROM server_parts p WHERE p.server_no = servers.no);",
     /* 4: a version per server row, bumped by every change (rendering cache key) */
     "ALTER TABLE servers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+    /* 5: bootstrap done once per database (a flag, not "no account yet") */
+    "INSERT INTO meta(key, value) SELECT 'bootstrapped', '1'"
+    "  WHERE EXISTS (SELECT 1 FROM accounts);",
+    /* 6: claim, act, confirm; due times clamped to their own wait */
+    "ALTER TABLE transitions ADD COLUMN wait_ms INTEGER NOT NULL DEFAULT 1000;"
+    "ALTER TABLE transitions ADD COLUMN phase INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE transitions ADD COLUMN prev_status INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE transitions ADD COLUMN prev_op INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* ---- prepared statements ------------------------------------------------ */
@@ -91,13 +102,17 @@ static const char *const migrations[] = {
     " s.user_data, s.init_script_no, s.basic_storage_no, s.root_pw, s.acg_nos, s.n_tags,"  \
     " s.n_parts, s.version"
 
+#define TRANS_COLS                                                                           \
+    "server_no, account_id, kind, step, remaining, due_ms, arg, wait_ms, phase, prev_status," \
+    " prev_op"
+
 enum {
     Q_META_GET, Q_META_SET, Q_ACCOUNT_ADD, Q_ACCOUNT_COUNT, Q_KEY_ADD, Q_KEY_GET, Q_KEY_LIST,
     Q_KEY_DISABLE, Q_SEQ_NEXT, Q_SEQ_RAISE, Q_INST_GET, Q_INST_PUT, Q_ACG_PUT, Q_SERVER_GET,
     Q_SERVER_TAGS, Q_SERVER_PARTS, Q_SERVER_PUT, Q_SERVER_DEL_ACGS,
     Q_SERVER_DEL_TAGS, Q_SERVER_DEL_PARTS, Q_SERVER_ADD_ACG, Q_SERVER_ADD_TAG,
     Q_SERVER_ADD_PART, Q_SERVER_STATE, Q_SERVER_DELETE, Q_TRANS_PUT, Q_TRANS_GET,
-    Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_COUNTER_INIT, Q_COUNTER_NEXT,
+    Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_TRANS_CLAIMED, Q_COUNTER_INIT, Q_COUNTER_NEXT,
     Q_ACG_GET, Q_RULE_PUT, Q_RULE_LIST, Q_KEY2_PUT, Q_KEY2_GET, Q_KEY2_DELETE, Q_KEY2_USERS,
     Q_NAME_TAKEN, Q_IP_TAKEN, Q_BEGIN, Q_BEGIN_WRITE, Q_COMMIT, Q_ROLLBACK, Q_SP, Q_SP_RELEASE,
     Q_SP_ROLLBACK, Q__N
@@ -149,14 +164,18 @@ static const char *const sql[Q__N] = {
                        " uptime_ms = CASE WHEN ?4 > 0 THEN ?4 ELSE uptime_ms END WHERE no=?1",
     [Q_SERVER_DELETE] = "DELETE FROM servers WHERE no=?1",
     [Q_TRANS_PUT] = "INSERT OR REPLACE INTO transitions(server_no, account_id, kind, step,"
-                    " remaining, due_ms, arg) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [Q_TRANS_GET] = "SELECT server_no, account_id, kind, step, remaining, due_ms, arg"
-                    " FROM transitions WHERE server_no=?1",
+                    " remaining, due_ms, arg, wait_ms, phase, prev_status, prev_op)"
+                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [Q_TRANS_GET] = "SELECT " TRANS_COLS " FROM transitions WHERE server_no=?1",
     [Q_TRANS_DELETE] = "DELETE FROM transitions WHERE server_no=?1",
-    [Q_TRANS_DUE] = "SELECT server_no, account_id, kind, step, remaining, due_ms, arg"
-                    " FROM transitions WHERE due_ms <= ?1 ORDER BY due_ms, server_no LIMIT ?2",
-    [Q_TRANS_NEXT] = "SELECT min(due_ms) FROM transitions",
-    [Q_TRANS_CLAMP] = "UPDATE transitions SET due_ms = ?1 WHERE due_ms > ?1",
+    [Q_TRANS_DUE] = "SELECT " TRANS_COLS " FROM transitions WHERE due_ms <= ?1 AND phase = 1"
+                    " ORDER BY due_ms, server_no LIMIT ?2",
+    [Q_TRANS_NEXT] = "SELECT min(due_ms) FROM transitions WHERE phase = 1",
+    [Q_TRANS_CLAMP] = "UPDATE transitions SET wait_ms = min(wait_ms, ?2),"
+                      " due_ms = ?1 + min(wait_ms, ?2)"
+                      " WHERE phase = 1 AND due_ms > ?1 + min(wait_ms, ?2)",
+    [Q_TRANS_CLAIMED] = "SELECT " TRANS_COLS " FROM transitions WHERE phase = 0"
+                        " ORDER BY server_no LIMIT ?1",
     [Q_COUNTER_INIT] = "INSERT OR IGNORE INTO counters(name, next) VALUES(?1, ?2)",
     [Q_COUNTER_NEXT] = "UPDATE counters SET next = next + 1 WHERE name=?1 RETURNING next - 1",
     [Q_ACG_GET] = "SELECT no, account_id, name, description, is_default, create_ms FROM acgs"
@@ -224,6 +243,29 @@ static sqlite3_stmt *stmt(ncp_store_t *st, int id, ncp_err_t *err)
         sqlite3_clear_bindings(st->q[id]);
     }
     return st->q[id];
+}
+
+/* Runs s, retrying while another connection holds a lock for at most 10 s:
+ * on a new database, switching to WAL needs an exclusive lock and SQLite
+ * answers SQLITE_BUSY at once, without its busy handler, when another
+ * process opens the same new file at the same moment. */
+static int exec_patient(ncp_store_t *st, const char *s, ncp_err_t *err)
+{
+    for (int i = 0;; i++) {
+        int rc = sqlite3_exec(st->db, s, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
+            ncp_err_internal(err, "sqlite exec %s: %s", s, sqlite3_errmsg(st->db));
+            return -1;
+        }
+        if (i >= 1000) {
+            ncp_err_internal(err, "sqlite exec %s: %s (for 10 s)", s, sqlite3_errmsg(st->db));
+            return -1;
+        }
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 static int exec(ncp_store_t *st, const char *s, ncp_err_t *err)
@@ -298,7 +340,7 @@ static int migrate(ncp_store_t *st, ncp_err_t *err)
     int target = (int)(sizeof(migrations) / sizeof(migrations[0]));
     if (version >= target)
         return 0;
-    if (exec(st, "BEGIN IMMEDIATE", err) < 0)
+    if (exec_patient(st, "BEGIN IMMEDIATE", err) < 0)
         return -1;
     /* re-read under the write lock: another process may have migrated */
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
@@ -335,6 +377,16 @@ static ncp_store_t *sq_open(const char *path, ncp_err_t *err)
     ncp_store_t *st = calloc(1, sizeof(*st));
     if (!st)
         abort();
+    /* The database holds user data and sealed secrets: a new file is
+     * created 0600 (SQLite gives its -wal and -shm files the same mode).
+     * O_EXCL: never open (and close) an existing database here, since
+     * closing any descriptor of a file drops the process's POSIX locks on it,
+     * including those of SQLite connections of other threads. */
+    if (strcmp(path, ":memory:") != 0) {
+        int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+    }
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
         ncp_err_internal(err, "cannot open database %s: %s", path,
@@ -344,7 +396,7 @@ static ncp_store_t *sq_open(const char *path, ncp_err_t *err)
     }
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
-    if (exec(st, "PRAGMA journal_mode=WAL", err) < 0 ||
+    if (exec_patient(st, "PRAGMA journal_mode=WAL", err) < 0 ||
         exec(st, "PRAGMA synchronous=FULL", err) < 0 ||
         exec(st, "PRAGMA foreign_keys=OFF", err) < 0 ||
         exec(st, "PRAGMA temp_store=MEMORY", err) < 0 || migrate(st, err) < 0) {
@@ -363,6 +415,9 @@ static int sq_begin(ncp_store_t *st, bool write, ncp_err_t *err)
     return 0;
 }
 
+/* A failed COMMIT leaves an unknown outcome (the WAL may hold the commit
+ * frame): the caller must not answer it as a failure (commit.c). The
+ * connection is rolled back so that it can be used again. */
 static int sq_commit(ncp_store_t *st, ncp_err_t *err)
 {
     sqlite3_stmt *s = stmt(st, Q_COMMIT, err);
@@ -375,16 +430,21 @@ static int sq_commit(ncp_store_t *st, ncp_err_t *err)
     return 0;
 }
 
-static void sq_rollback(ncp_store_t *st)
+static int sq_rollback(ncp_store_t *st)
 {
+    int ret = 0;
     if (st->in_txn) {
         ncp_err_t err;
         ncp_err_init(&err);
         sqlite3_stmt *s = stmt(st, Q_ROLLBACK, &err);
         if (!s || run(st, s, &err) < 0)
-            sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+            ret = sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ||
+                          sqlite3_get_autocommit(st->db)
+                      ? 0
+                      : -1;
     }
     st->in_txn = false;
+    return ret;
 }
 
 static int sq_savepoint(ncp_store_t *st, ncp_err_t *err)
@@ -1165,6 +1225,10 @@ static void read_trans(ncp_arena_t *a, sqlite3_stmt *s, ncp_trans_t *t)
     t->remaining = sqlite3_column_int(s, 4);
     t->due_ms = sqlite3_column_int64(s, 5);
     t->arg = sqlite3_column_type(s, 6) == SQLITE_NULL ? NULL : col_str(a, s, 6);
+    t->wait_ms = sqlite3_column_int64(s, 7);
+    t->phase = (ncp_phase_t)sqlite3_column_int(s, 8);
+    t->prev_status = (ncp_status_t)sqlite3_column_int(s, 9);
+    t->prev_op = (ncp_op_t)sqlite3_column_int(s, 10);
 }
 
 static int sq_trans_put(ncp_store_t *st, const ncp_trans_t *t, ncp_err_t *err)
@@ -1180,6 +1244,10 @@ static int sq_trans_put(ncp_store_t *st, const ncp_trans_t *t, ncp_err_t *err)
     sqlite3_bind_int64(s, 6, t->due_ms);
     if (t->arg)
         bind_str(s, 7, t->arg);
+    sqlite3_bind_int64(s, 8, t->wait_ms);
+    sqlite3_bind_int(s, 9, (int)t->phase);
+    sqlite3_bind_int(s, 10, (int)t->prev_status);
+    sqlite3_bind_int(s, 11, (int)t->prev_op);
     return run(st, s, err);
 }
 
@@ -1209,21 +1277,35 @@ static int sq_trans_delete(ncp_store_t *st, int64_t server_no, ncp_err_t *err)
     return run(st, s, err);
 }
 
-static int sq_trans_due(ncp_store_t *st, ncp_arena_t *a, int64_t now_ms, size_t max,
-                        ncp_trans_t *out, size_t *n_out, ncp_err_t *err)
+static int trans_rows(ncp_store_t *st, int q, ncp_arena_t *a, const int64_t *binds, int nb,
+                      size_t max, ncp_trans_t *out, size_t *n_out, ncp_err_t *err)
 {
-    sqlite3_stmt *s = stmt(st, Q_TRANS_DUE, err);
+    sqlite3_stmt *s = stmt(st, q, err);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, now_ms);
-    sqlite3_bind_int64(s, 2, (int64_t)max);
+    for (int i = 0; i < nb; i++)
+        sqlite3_bind_int64(s, i + 1, binds[i]);
     size_t n = 0;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max)
         read_trans(a, s, &out[n++]);
     sqlite3_reset(s);
     *n_out = n;
-    return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : fail(st, err, "trans_due");
+    return (rc == SQLITE_DONE || rc == SQLITE_ROW) ? 0 : fail(st, err, "trans_rows");
+}
+
+static int sq_trans_due(ncp_store_t *st, ncp_arena_t *a, int64_t now_ms, size_t max,
+                        ncp_trans_t *out, size_t *n_out, ncp_err_t *err)
+{
+    int64_t b[2] = {now_ms, (int64_t)max};
+    return trans_rows(st, Q_TRANS_DUE, a, b, 2, max, out, n_out, err);
+}
+
+static int sq_trans_claimed(ncp_store_t *st, ncp_arena_t *a, size_t max, ncp_trans_t *out,
+                            size_t *n_out, ncp_err_t *err)
+{
+    int64_t b[1] = {(int64_t)max};
+    return trans_rows(st, Q_TRANS_CLAIMED, a, b, 1, max, out, n_out, err);
 }
 
 static int sq_trans_next_due(ncp_store_t *st, int64_t *due_out, ncp_err_t *err)
@@ -1243,13 +1325,16 @@ static int sq_trans_next_due(ncp_store_t *st, int64_t *due_out, ncp_err_t *err)
     return ret;
 }
 
-static int sq_trans_clamp(ncp_store_t *st, int64_t max_due_ms, ncp_err_t *err)
+static int sq_trans_clamp(ncp_store_t *st, int64_t now_ms, int64_t max_wait_ms, ncp_err_t *err)
 {
     sqlite3_stmt *s = stmt(st, Q_TRANS_CLAMP, err);
     if (!s)
         return -1;
-    sqlite3_bind_int64(s, 1, max_due_ms);
-    return run(st, s, err);
+    sqlite3_bind_int64(s, 1, now_ms);
+    sqlite3_bind_int64(s, 2, max_wait_ms);
+    if (run(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(st->db);
 }
 
 /* ---- counters, ACGs, login keys ----------------------------------------- */
@@ -1611,4 +1696,5 @@ const ncp_store_ops_t ncp_store_sqlite_ops = {
     .trans_due = sq_trans_due,
     .trans_next_due = sq_trans_next_due,
     .trans_clamp = sq_trans_clamp,
+    .trans_claimed = sq_trans_claimed,
 };

@@ -67,6 +67,16 @@ void ncp_arena_reset(ncp_arena_t *a)
     a->head->used = 0;
 }
 
+void ncp_arena_wipe(ncp_arena_t *a)
+{
+    if (!a)
+        return;
+    run_hooks(a); /* the hooks live in the blocks */
+    for (block_t *b = a->head; b; b = b->next)
+        explicit_bzero(b->data, b->used);
+    ncp_arena_reset(a);
+}
+
 void ncp_arena_free(ncp_arena_t *a)
 {
     if (!a)

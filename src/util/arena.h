@@ -14,6 +14,7 @@ typedef void (*ncp_arena_cleanup_fn)(void *data);
 ncp_arena_t *ncp_arena_new(size_t first_block);
 void ncp_arena_free(ncp_arena_t *a);           /* runs hooks, frees all; NULL-safe */
 void ncp_arena_reset(ncp_arena_t *a);          /* runs hooks, keeps the first block */
+void ncp_arena_wipe(ncp_arena_t *a);           /* zeroes what was used, then resets */
 void *ncp_arena_alloc(ncp_arena_t *a, size_t n);      /* 16-byte aligned, zeroed */
 char *ncp_arena_strndup(ncp_arena_t *a, const char *s, size_t n); /* NUL-terminated copy */
 char *ncp_arena_strdup(ncp_arena_t *a, const char *s);

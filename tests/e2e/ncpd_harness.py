@@ -309,6 +309,10 @@ class Client:
         self.access = access
         self.secret = secret
         self.timeout = timeout
+        self.clock_offset_ms = 0  # added to the signing timestamp (daemon's clock stepped)
+
+    def now_ms(self):
+        return now_ms() + self.clock_offset_ms
 
     @property
     def base(self):
@@ -353,7 +357,7 @@ class Client:
 
         p = path if path is not None else API_PREFIX + action
         uri = p + ("?" + query if query else "")
-        ts = str(now_ms()) if timestamp is None else str(timestamp)
+        ts = str(self.now_ms()) if timestamp is None else str(timestamp)
         access = self.access if access is None else access
         secret = self.secret if secret is None else secret
 
@@ -376,7 +380,7 @@ class Client:
         return self.raw(method, uri, hdrs, body)
 
     def signed_headers(self, method, uri, timestamp=None):
-        ts = str(now_ms()) if timestamp is None else str(timestamp)
+        ts = str(self.now_ms()) if timestamp is None else str(timestamp)
         return {"x-ncp-apigw-timestamp": ts, "x-ncp-iam-access-key": self.access,
                 "x-ncp-apigw-signature-v2": signature(self.secret, method, uri, ts, self.access)}
 
@@ -546,7 +550,7 @@ class Daemon:
     Use start() / stop(sig) / kill9() / restart(); cleanup() kills and removes it."""
 
     def __init__(self, fixture="seed", sim_step_ms=30000, admin_token=None, max_body=None,
-                 extra_args=(), env=None, master_key=MASTER_KEY, via_env=False):
+                 extra_args=(), env=None, master_key=MASTER_KEY, via_env=False, faults=False):
         self.fixture = fixture
         self.sim_step_ms = sim_step_ms
         self.admin_token = admin_token
@@ -562,6 +566,36 @@ class Daemon:
         self.port = None
         self.starts = 0
         self._log = None
+        self.faults_ctl = None
+        if faults:
+            # tests/faults/faultshim.c: fsync failures and wall-clock steps on command
+            self.faults_ctl = os.path.join(self.tmpdir, "faults.ctl")
+            with open(self.faults_ctl, "wb") as f:
+                f.write(b"\0" * 4096)
+
+    # -- fault injection (faults=True) ---------------------------------------
+
+    def _ctl(self, fmt, off, value=None):
+        import mmap
+        import struct
+        with open(self.faults_ctl, "r+b") as f:
+            m = mmap.mmap(f.fileno(), 4096)
+            try:
+                if value is not None:
+                    m[off:off + struct.calcsize(fmt)] = struct.pack(fmt, value)
+                return struct.unpack(fmt, m[off:off + struct.calcsize(fmt)])[0]
+            finally:
+                m.close()
+
+    def set_clock_offset(self, ms):
+        """Steps the daemon's wall clock to real time + ms (monotonic time unchanged)."""
+        self._ctl("<q", 0, int(ms))
+
+    def set_fsync_fail(self, on):
+        self._ctl("<i", 8, 1 if on else 0)
+
+    def fsync_counts(self):
+        return self._ctl("<q", 16), self._ctl("<q", 24)
 
     # -- environment ---------------------------------------------------------
 
@@ -574,6 +608,16 @@ class Daemon:
         if self.admin_token is not None:
             e["NCPD_ADMIN_TOKEN"] = self.admin_token
         e.update(self.extra_env)
+        if self.faults_ctl:
+            shim = os.environ.get("NCPD_FAULTSHIM") or os.path.join(
+                os.path.dirname(BIN), "libncpd_faultshim.so")
+            if not os.path.exists(shim):
+                raise DaemonError("fault shim not found at %s (set NCPD_FAULTSHIM)" % shim)
+            e["LD_PRELOAD"] = shim
+            e["NCPD_FAULTS_CTL"] = self.faults_ctl
+            # the ASan runtime need not come first: the shim only wraps libc calls
+            e["ASAN_OPTIONS"] = ":".join(x for x in (e.get("ASAN_OPTIONS"),
+                                                     "verify_asan_link_order=0") if x)
         return e
 
     @property

@@ -140,9 +140,12 @@ class ValidationErrorsTest(NcpdTestCase):
         self.check("stopServerInstances", "serverInstanceNoList.1=9999999", 24120, MSG["24120"])
         self.check("startServerInstances", "serverInstanceNoList.1=9999999", 24120, MSG["24120"])
 
-    def test_24120_19_digit_number_beyond_int64(self):
-        """19 digits is well-formed (D1: malformed = more than 19 digits) even above 2^63."""
-        self.check("stopServerInstances", "serverInstanceNoList.1=9999999999999999999", 24120,
+    def test_24109_19_digit_number_beyond_int64(self):
+        """19 digits above 2^63 - 1 is malformed (docs/compat.md "Numbers": what a Java long
+        holds); the largest int64 is well-formed and unknown."""
+        self.check("stopServerInstances", "serverInstanceNoList.1=9999999999999999999", 24109,
+                   MSG["24109"])
+        self.check("stopServerInstances", "serverInstanceNoList.1=9223372036854775807", 24120,
                    MSG["24120"])
 
     # -- all-or-nothing, first failure in list order (D2) -------------------------

@@ -97,14 +97,22 @@ class Slot:
 
 
 class CrashConsistencyTest(NcpdTestCase):
+    # subclasses change how each round ends (test_f_faults.py: a failing fsync)
+    ROUNDS, MIN_CRASHES, LABEL, FAULTS = 24, 20, "crash", False
+
+    def crash(self, d, stats):
+        """Ends a round's load: here SIGKILL."""
+        d.kill9()
+        stats["kills"] += 1
 
     def test_sigkill_under_mixed_mutation_load(self):
-        rounds = env_int("NCPD_CRASH_ROUNDS", 24)
+        rounds = env_int("NCPD_CRASH_ROUNDS", self.ROUNDS)
         nthreads = env_int("NCPD_CRASH_THREADS", 6)
         nslots = env_int("NCPD_CRASH_SERVERS", 30)
-        rand, seed = rng("crash")
+        rand, seed = rng(self.LABEL)
         self.seed = seed
-        d = self.new_daemon(fixture=None, sim_step_ms=100, extra_args=["--threads", "4"])
+        d = self.new_daemon(fixture=None, sim_step_ms=100, extra_args=["--threads", "4"],
+                            faults=self.FAULTS)
         self.d = d
         c = d.client()
         a = classify(c.call("createLoginKey", [("keyName", KEY)], method="POST", fmt="json"),
@@ -147,16 +155,16 @@ class CrashConsistencyTest(NcpdTestCase):
         ok = stats["answered_ok"]
         conflicts = stats["answered_conflict"]
         live = sum(1 for s in slots if s.possible != {None})
-        print("\n[crash] rounds=%d kills=%d answered_mutations=%d (%s) answered_conflicts=%d "
+        print("\n[%s] rounds=%d kills=%d answered_mutations=%d (%s) answered_conflicts=%d "
               "(%s) unknown_outcomes=%d (applied %d) immediate_checks=%d final_checks=%d "
               "crash_images_ok=%d live_servers=%d seed=%d elapsed=%.1fs"
-              % (rounds, stats["kills"], sum(ok.values()),
+              % (self.LABEL, rounds, stats["kills"], sum(ok.values()),
                  " ".join("%s=%d" % kv for kv in sorted(ok.items())), sum(conflicts.values()),
                  " ".join("%s=%d" % kv for kv in sorted(conflicts.items())), stats["unknown"],
                  stats["unknown_applied"], stats["immediate_checks"], stats["final_checks"],
                  stats["crash_images"], live, seed, time.monotonic() - t_begin),
               file=sys.stderr)
-        self.assertGreaterEqual(stats["kills"], 20)
+        self.assertGreaterEqual(stats["kills"], min(self.MIN_CRASHES, rounds))
         self.assertGreater(sum(ok.values()), rounds * 5, "too few answered mutations")
 
     # -- helpers -------------------------------------------------------------
@@ -219,8 +227,7 @@ class CrashConsistencyTest(NcpdTestCase):
         for t in threads:
             t.start()
         time.sleep(burst)
-        d.kill9()
-        stats["kills"] += 1
+        self.crash(d, stats)
         stop.set()
         for t in threads:
             t.join(timeout=30)
