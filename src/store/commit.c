@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "util/metrics.h"
+
 #define BATCH_MAX 256
 
 typedef struct job {
@@ -32,6 +34,7 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
     ncp_err_t berr;
     ncp_err_init(&berr);
     if (so->begin(c->st, true, &berr) < 0) {
+        ncp_metrics_add(NCP_M_STORE_ERR_COMMIT, 1); /* metrics hook */
         for (job_t *j = jobs; j; j = j->next) {
             ncp_err_internal(j->err, "begin failed: %s", berr.detail);
             j->rc = -1;
@@ -54,6 +57,7 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
     if (so->commit(c->st, &berr) == 0)
         return;
 fail_all:
+    ncp_metrics_add(NCP_M_STORE_ERR_COMMIT, 1); /* metrics hook */
     so->rollback(c->st);
     for (job_t *j = jobs; j; j = j->next) {
         if (j->rc == 0 || !j->err->is_set) {
@@ -74,7 +78,8 @@ static void *loop(void *arg)
         if (!c->head)
             break; /* stopping with an empty queue */
         job_t *batch = c->head, *last = c->head;
-        for (int n = 1; n < BATCH_MAX && last->next; n++)
+        int n = 1;
+        for (; n < BATCH_MAX && last->next; n++)
             last = last->next;
         c->head = last->next;
         if (!c->head)
@@ -82,7 +87,9 @@ static void *loop(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&c->mu);
 
+        int64_t m0 = ncp_metrics_now_us(); /* metrics hook */
         run_batch(c, batch);
+        ncp_metrics_commit(n, m0); /* metrics hook */
 
         pthread_mutex_lock(&c->mu);
         for (job_t *j = batch; j; j = j->next)

@@ -153,6 +153,8 @@ typedef struct ncp_store_ops {
                      ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
     int (*trans_next_due)(ncp_store_t *st, int64_t *due_out, ncp_err_t *err);
     int (*trans_clamp)(ncp_store_t *st, int64_t max_due_ms, ncp_err_t *err);
+    /* Number of pending transitions (for the metrics); may be NULL. */
+    int (*trans_count)(ncp_store_t *st, int64_t *n_out, ncp_err_t *err);
 } ncp_store_ops_t;
 
 extern const ncp_store_ops_t ncp_store_sqlite_ops;
