@@ -597,16 +597,19 @@ static int flags_parse(int argc, char **argv, int first, flag_t *flags, size_t *
     return 0;
 }
 
-/* Checks between options, once every source is applied. */
-static int cross_check(const ncpd_conf_t *c)
+/* Checks between options, once every source is applied; `file`: the file
+ * checked alone (config check), named in the message. */
+static int cross_check(const ncpd_conf_t *c, const char *file)
 {
+    const char *f = file ? file : "", *sep = file ? ": " : "";
     if (!c->tls_cert != !c->tls_key) {
-        fprintf(stderr, "ncpd: %s is set but %s is not: HTTPS needs both\n",
+        fprintf(stderr, "ncpd: %s%s%s is set but %s is not: HTTPS needs both\n", f, sep,
                 c->tls_cert ? "tls-cert" : "tls-key", c->tls_cert ? "tls-key" : "tls-cert");
         return -1;
     }
     if (c->metrics_host[0] && c->metrics_port && c->metrics_port == c->port) {
-        fprintf(stderr, "ncpd: metrics-listen and listen use the same port %d\n", c->port);
+        fprintf(stderr, "ncpd: %s%smetrics-listen and listen use the same port %d\n", f, sep,
+                c->port);
         return -1;
     }
     return 0;
@@ -668,7 +671,7 @@ static int load(ncpd_conf_t *c, int argc, char **argv, int first, const char *fi
         set_src(c, &opts[0], src, 0);
     }
     if (file_only) {
-        ret = cross_check(c);
+        ret = cross_check(c, path);
         goto cleanup;
     }
     for (size_t i = 0; i < N_OPTS; i++) {
@@ -691,7 +694,7 @@ static int load(ncpd_conf_t *c, int argc, char **argv, int first, const char *fi
         }
         set_src(c, flags[i].o, S_FLAG, 0);
     }
-    ret = cross_check(c);
+    ret = cross_check(c, NULL);
 cleanup:
     free(flags);
     return ret;
@@ -742,10 +745,8 @@ void ncpd_conf_show(const ncpd_conf_t *c, FILE *out)
             fprintf(out, "# %s = (unset)\n", o->name);
         } else if (o->flags & F_SECRET) {
             fprintf(out, "# %s = ******** (secret, from %s)\n", o->name, from);
-        } else {
-            fprintf(out, "%s = %s%*s# %s\n", o->name, v,
-                    (int)(strlen(o->name) + strlen(v) < 40 ? 40 - strlen(o->name) - strlen(v) : 1),
-                    "", from);
+        } else { /* no trailing comments in the format: the source goes above */
+            fprintf(out, "# from %s\n%s = %s\n", from, o->name, v);
         }
     }
 }
