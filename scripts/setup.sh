@@ -3,9 +3,10 @@
 # Idempotent: it only calls apt-get when a package is absent.
 #
 #   scripts/setup.sh           install what is missing (every group)
-#   scripts/setup.sh --check build
-#                              install nothing; when a package needed to build is missing,
-#                              print one line naming them and `make setup`, exit 1
+#   scripts/setup.sh --check build|deb
+#                              install nothing; when a package needed to build (or to build
+#                              the .deb) is missing, print one line naming them and
+#                              `make setup`, exit 1
 set -eu
 # to build ncpd and ncpctl (libgnutls28-dev: the listener's TLS goes through GnuTLS)
 BUILD_PKGS="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev
@@ -32,9 +33,14 @@ missing_of() {
 }
 
 if [ "${1:-}" = "--check" ]; then
-    missing=$(missing_of "$BUILD_PKGS")
+    case "${2:-build}" in
+        build) need="$BUILD_PKGS"; what="build" ;;
+        deb) need="$BUILD_PKGS $DEB_PKGS"; what="build the Debian package" ;;
+        *) echo "usage: setup.sh [--check build|deb]" >&2; exit 2 ;;
+    esac
+    missing=$(missing_of "$need")
     if [ -n "$missing" ]; then
-        echo "ncpd: missing Debian packages to build:$missing; run 'make setup' (it installs them with apt-get)" >&2
+        echo "ncpd: missing Debian packages to $what:$missing; run 'make setup' (it installs them with apt-get)" >&2
         exit 1
     fi
     exit 0
