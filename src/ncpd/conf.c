@@ -118,7 +118,7 @@ static const opt_t opts[] = {
     {"master-key", "NCPD_MASTER_KEY", T_STR, "KEY", NULL, 0, 4095, NULL, F_SECRET,
      FIELD(master_key), 0,
      "key that seals API secrets in the database (64 hex digits, or any text, hashed); unset: "
-     "the file <db>.key, created on first use"},
+     "the file named like the database plus .key, created on first use"},
     {"admin-token", "NCPD_ADMIN_TOKEN", T_STR, "TOKEN", NULL, 0, 4095, NULL, F_SECRET,
      FIELD(admin_token), 0, "enables POST /_ncpd/faults (test fault switch) for this token"},
 };
@@ -821,15 +821,32 @@ static void options_roff(FILE *out)
     }
 }
 
+/* Markdown table text: '|' escaped. */
+static void md(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
 static void options_markdown(FILE *out)
 {
     fputs("| flag / file key | env | default | |\n|---|---|---|---|\n", out);
     for (size_t i = 0; i < N_OPTS; i++) {
         const opt_t *o = &opts[i];
-        fprintf(out, "| `%s%s%s%s` | `%s` | %s%s%s | %s |\n", o->flags & F_SECRET ? "" : "--",
-                o->name, o->arg[0] && !(o->flags & F_SECRET) ? " " : "",
-                o->flags & F_SECRET ? "" : o->arg, o->env, o->def ? "`" : "",
-                o->def ? o->def : "unset", o->def ? "`" : "", o->help);
+        bool secret = (o->flags & F_SECRET) != 0;
+        fprintf(out, "| `%s", secret ? "" : "--");
+        md(out, o->name);
+        if (o->arg[0] && !secret) {
+            fputc(' ', out);
+            md(out, o->arg);
+        }
+        fprintf(out, "` | `%s` | %s%s%s | ", o->env, o->def ? "`" : "", o->def ? o->def : "unset",
+                o->def ? "`" : "");
+        md(out, o->help);
+        fputs(" |\n", out);
     }
 }
 

@@ -67,7 +67,7 @@ def option_names():
     assert rc == 0
     names = []
     for line in out.splitlines()[2:]:
-        cells = [c.strip() for c in line.strip("|").split("|")]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip("|"))]
         flag = cells[0].strip("`").split(" ")[0]
         names.append((flag.lstrip("-"), flag.startswith("--"), cells[1].strip("`")))
     return names

@@ -105,7 +105,7 @@ class InstallTest(unittest.TestCase):
         flat = re.sub(r"\s+", " ", ncpd_page.replace("\u2010", "-").replace("-\n", "-"))
         rc, md, _ = run([self.ncpd, "config", "options", "--format", "markdown"])
         for line in md.splitlines()[2:]:
-            cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+            cells = [c.strip().strip("`") for c in re.split(r"(?<!\\)\|", line.strip("|"))]
             self.assertIn(cells[0].split(" ")[0], flat)
             self.assertIn(cells[1], flat.replace("‐", "-"))
         for word in ("SIGTERM", "SIGINT", "SIGHUP", "EXIT STATUS", "/etc/ncpd/ncpd.conf",
