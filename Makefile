@@ -19,17 +19,21 @@ all: build
 setup:
 	@sh scripts/setup.sh
 
-# Without the -dev packages, one line names the missing ones and `make setup`.
+# $(call need,GROUP): when Debian packages of GROUP (build, deb) are missing, stop with
+# one line that names them and `make setup` (before CMake's pkg-config errors).
+need = $(if $(shell sh scripts/setup.sh --check $(1) >/dev/null 2>&1 || echo missing),\
+	$(error $(shell sh scripts/setup.sh --check $(1) 2>&1)))
+
 $(BUILD)/Makefile: CMakeLists.txt
-	@sh scripts/setup.sh --check build
+	$(call need,build)
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
 build: $(BUILD)/Makefile
-	@sh scripts/setup.sh --check build
+	$(call need,build)
 	cmake --build $(BUILD) -j $(JOBS)
 
 install:
-	@sh scripts/setup.sh --check build
+	$(call need,build)
 	cmake -S . -B $(INSTALL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) \
 		$(if $(SYSCONFDIR),-DCMAKE_INSTALL_SYSCONFDIR=$(SYSCONFDIR)) \
 		-DNCPD_INSTALL_LAYOUT=ON -DNCPD_TESTS=OFF >/dev/null
@@ -38,7 +42,7 @@ install:
 
 # The Debian package, with dpkg-buildpackage on a copy of the tree: $(DEB_OUT)/ncpd_VERSION_amd64.deb
 deb:
-	@sh scripts/setup.sh --check deb
+	$(call need,deb)
 	JOBS=$(JOBS) sh scripts/deb-build.sh $(DEB_OUT)
 
 # make install DESTDIR=... and the installed binaries, man pages, unit file; the .deb built,

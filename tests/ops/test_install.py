@@ -149,5 +149,39 @@ class InstallTest(unittest.TestCase):
         self.assertEqual(out.strip(), "")
 
 
+class MissingPackagesTest(unittest.TestCase):
+    """`make build` on a machine without the -dev packages: one line naming them and
+    `make setup`, before CMake runs (dpkg-query stubbed to know no package)."""
+
+    def test_one_line_and_no_cmake(self):
+        tmp = tempfile.mkdtemp(prefix="ncpd-nopkg-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        stub = os.path.join(tmp, "dpkg-query")
+        with open(stub, "w") as f:
+            f.write("#!/bin/sh\nexit 1\n")
+        os.chmod(stub, 0o755)
+        env = clean_env(PATH=tmp + os.pathsep + os.environ["PATH"])
+        for target in ("build", "install", "deb"):
+            rc, out, err = run(["make", "-C", REPO, "--no-print-directory", target,
+                                "BUILD=" + os.path.join(tmp, "b"),
+                                "INSTALL_BUILD=" + os.path.join(tmp, "i"),
+                                "DEB_OUT=" + os.path.join(tmp, "d")], env=env, check=False)
+            self.assertEqual(rc, 2, target)
+            lines = err.strip().splitlines()
+            self.assertEqual(len(lines), 1, err)
+            self.assertIn("missing Debian packages", lines[0])
+            self.assertIn("libmicrohttpd-dev", lines[0])
+            self.assertIn("libgnutls28-dev", lines[0])
+            self.assertIn("run 'make setup'", lines[0])
+            if target == "deb":
+                self.assertIn("dpkg-dev", lines[0])
+            self.assertEqual(out, "")
+            self.assertEqual(sorted(os.listdir(tmp)), ["dpkg-query"])  # CMake never ran
+        # with the packages there, the check is silent
+        rc, out, err = run(["sh", os.path.join(REPO, "scripts", "setup.sh"), "--check", "build"],
+                           check=False)
+        self.assertEqual((rc, out, err), (0, "", ""))
+
+
 if __name__ == "__main__":
     unittest.main()
