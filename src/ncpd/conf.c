@@ -649,8 +649,8 @@ static int load(ncpd_conf_t *c, int argc, char **argv, int first, const char *fi
     /* which file: --config, NCPD_CONFIG, the installed default when it exists */
     const char *path = file;
     int src = S_FLAG;
-    for (size_t i = 0; !path && i < n_flags; i++)
-        if (strcmp(flags[i].o->name, "config") == 0)
+    for (size_t i = 0; !file && i < n_flags; i++) /* the last --config wins, as for flags */
+        if (flags[i].o == &opts[0])
             path = flags[i].v;
     if (!path && !file_only && getenv("NCPD_CONFIG") && *getenv("NCPD_CONFIG")) {
         path = getenv("NCPD_CONFIG");

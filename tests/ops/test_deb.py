@@ -5,6 +5,7 @@ user, state directory and configuration file created, `ncpd --version` the packa
 version, the unit verified, the daemon started by hand with the packaged
 configuration as the ncpd user, then the package purged."""
 
+import fcntl
 import glob
 import grp
 import os
@@ -84,6 +85,10 @@ class DebTest(unittest.TestCase):
     def test_install_start_remove(self):
         if os.geteuid() != 0:
             self.skipTest("dpkg -i needs root")
+        # one installation test at a time on this machine (parallel CI runs share dpkg)
+        lock = open("/tmp/ncpd-deb-install-test.lock", "w")
+        self.addCleanup(lock.close)
+        fcntl.flock(lock, fcntl.LOCK_EX)
         rc, out, _ = run(["dpkg-query", "-W", "-f", "${Status}", "ncpd"], check=False)
         if "installed" in out and "not-installed" not in out:
             self.skipTest("an ncpd package is already installed here; not touching it")
