@@ -3,19 +3,52 @@ BUILD ?= build
 JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 PY ?= python3
+# make install: PREFIX (/usr/local), DESTDIR (staging root), SYSCONFDIR (default
+# PREFIX/etc, /etc when PREFIX is /usr); built in INSTALL_BUILD with the installed
+# defaults (the configuration file SYSCONFDIR/ncpd/ncpd.conf is read when present).
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?=
+INSTALL_BUILD ?= build-install
+DEB_OUT ?= build-deb
 
-.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability
+.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
 
 all: build
 
 setup:
 	@sh scripts/setup.sh
 
+# $(call need,GROUP): when Debian packages of GROUP (build, deb) are missing, stop with
+# one line that names them and `make setup` (before CMake's pkg-config errors).
+need = $(if $(shell sh scripts/setup.sh --check $(1) >/dev/null 2>&1 || echo missing),\
+	$(error $(shell sh scripts/setup.sh --check $(1) 2>&1)))
+
 $(BUILD)/Makefile: CMakeLists.txt
+	$(call need,build)
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 
 build: $(BUILD)/Makefile
+	$(call need,build)
 	cmake --build $(BUILD) -j $(JOBS)
+
+install:
+	$(call need,build)
+	cmake -S . -B $(INSTALL_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX) \
+		$(if $(SYSCONFDIR),-DCMAKE_INSTALL_SYSCONFDIR=$(SYSCONFDIR)) \
+		-DNCPD_INSTALL_LAYOUT=ON -DNCPD_TESTS=OFF >/dev/null
+	cmake --build $(INSTALL_BUILD) -j $(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(INSTALL_BUILD)
+
+# The Debian package, with dpkg-buildpackage on a copy of the tree: $(DEB_OUT)/ncpd_VERSION_amd64.deb
+deb:
+	$(call need,deb)
+	JOBS=$(JOBS) sh scripts/deb-build.sh $(DEB_OUT)
+
+# make install DESTDIR=... and the installed binaries, man pages, unit file; the .deb built,
+# inspected (dpkg-deb, lintian), installed with dpkg -i (as root), started, removed.
+test-package:
+	cd tests/ops && NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd JOBS=$(JOBS) $(PY) -m unittest -v test_install test_deb
 
 run: setup build
 	@mkdir -p var
@@ -28,14 +61,16 @@ e2e: build
 	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
 
 # Everything CI runs (.ci/run): unit, end-to-end, ASan+UBSan, fuzz targets
-# (FUZZ_SECONDS each, plus every kept crasher), ThreadSanitizer.
+# (FUZZ_SECONDS each, plus every kept crasher), the install and the Debian package,
+# ThreadSanitizer. libFuzzer keeps one core busy for FUZZ_SECONDS per target, so the
+# package suite (two compiles and dpkg) runs beside it on the other core.
 test: setup
 	$(MAKE) build
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) test-asan
 	$(MAKE) fuzz-regress
-	$(MAKE) fuzz
+	$(MAKE) -j2 --output-sync=target fuzz test-package
 	$(MAKE) test-tsan
 
 asan-build:
@@ -58,7 +93,7 @@ bench:
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-release build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-release build-fuzz $(INSTALL_BUILD) $(DEB_OUT)
 
 # ---- fuzzing (libFuzzer, clang, ASan+UBSan; see fuzz/README.md) ----------------
 FUZZ_BUILD ?= build-fuzz

@@ -14,6 +14,7 @@
 #include "render/envelope.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/metrics.h"
 #include "util/rand.h"
 
 typedef struct binding {
@@ -451,6 +452,7 @@ void ncp_dispatch_finish(void *deferred, ncp_response_t *resp)
 void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
                   const ncp_request_t *req, ncp_response_t *resp)
 {
+    int64_t m0 = ncp_metrics_now_us(); /* metrics hook */
     ncp_err_t err;
     ncp_err_init(&err);
     ncp_fmt_t fmt = NCP_FMT_XML;
@@ -548,10 +550,12 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     if (app->log_requests)
         ncp_log_info("request_id=%s action=%s account=%" PRId64 " status=200 ms=%" PRId64,
                      request_id, act->name, ctx.account_id, ncp_clock_mono_ms() - t0);
+    ncp_metrics_request(act->name, NCP_E_OK, m0); /* metrics hook */
     return;
 
 fail:
     respond_error(resp, fmt, &err);
+    ncp_metrics_request(act ? act->name : NULL, err.code, m0); /* metrics hook */
     if (err.code == NCP_E_INTERNAL || app->log_requests)
         ncp_log(err.code == NCP_E_INTERNAL ? NCP_LOG_ERROR : NCP_LOG_INFO,
                 "request_id=%s action=%s status=%d code=%s ms=%" PRId64 "%s%s", request_id,

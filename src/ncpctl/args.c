@@ -22,7 +22,8 @@
 #include "util/utf8.h"
 
 const char *const ncpctl_global_opts[] = {
-    "--profile", "--endpoint", "--output", "--query", "--wait", "--timeout", "--help", NULL,
+    "--profile", "--endpoint", "--output", "--query", "--wait", "--timeout", "--ca-cert",
+    "--insecure", "--help", "--version", NULL,
 };
 
 void ncpctl_err_set(ncpctl_err_t *err, int exit_code, const char *fmt, ...)
@@ -144,6 +145,30 @@ int ncpctl_opts_take(ncpctl_opts_t *o, int argc, char **argv, int *i, ncpctl_err
     if (strcmp(arg, "-h") == 0 || is_opt(arg, "--help")) {
         o->help = true;
         (*i)++;
+        return 1;
+    }
+    if (is_opt(arg, "--version")) {
+        o->version = true;
+        (*i)++;
+        return 1;
+    }
+    if (is_opt(arg, "--insecure")) {
+        if (strchr(arg, '=')) {
+            ncpctl_err_set(err, NCPCTL_EXIT_USAGE, "--insecure takes no value");
+            return -1;
+        }
+        o->insecure = true;
+        (*i)++;
+        return 1;
+    }
+    if (is_opt(arg, "--ca-cert")) {
+        if (!(v = opt_value(argc, argv, i, "--ca-cert", err)))
+            return -1;
+        if (!*v) {
+            ncpctl_err_set(err, NCPCTL_EXIT_USAGE, "--ca-cert needs a PEM file");
+            return -1;
+        }
+        o->ca_cert = v;
         return 1;
     }
     if (is_opt(arg, "--wait")) {

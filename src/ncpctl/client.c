@@ -16,9 +16,11 @@
  * so a proxy's HTML page or a wrong port never passes for an NCP answer. */
 #include "ncpctl/ncpctl_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -34,6 +36,8 @@ struct ncpctl_client {
     char *base;   /* scheme://authority */
     char *prefix; /* path prefix without trailing '/', possibly "" */
     CURL *curl;
+    char *ca_cert; /* NULL: the system store */
+    bool insecure;
 };
 
 /* ---- endpoint --------------------------------------------------------------- */
@@ -80,13 +84,29 @@ static int endpoint_parse(ncpctl_client_t *cl, const char *url, ncpctl_err_t *er
     return 0;
 }
 
-ncpctl_client_t *ncpctl_client_new(ncpctl_creds_t *creds, ncpctl_err_t *err)
+ncpctl_client_t *ncpctl_client_new(ncpctl_creds_t *creds, const ncpctl_opts_t *o,
+                                   ncpctl_err_t *err)
 {
     ncpctl_client_t *cl = calloc(1, sizeof(*cl));
     if (!cl)
         abort();
     cl->creds = *creds;
     memset(creds, 0, sizeof(*creds));
+    if (o->ca_cert) {
+        if (access(o->ca_cert, R_OK) != 0) {
+            char safe[160];
+            ncp_err_sanitize(safe, sizeof(safe), o->ca_cert);
+            ncpctl_err_set(err, NCPCTL_EXIT_USAGE, "--ca-cert %s: %s", safe, strerror(errno));
+            goto fail;
+        }
+        if (!(cl->ca_cert = strdup(o->ca_cert)))
+            abort();
+    }
+    cl->insecure = o->insecure;
+    if (cl->insecure)
+        fputs("ncpctl: warning: --insecure: the server's certificate is NOT verified; anyone "
+              "on the path can read and change this traffic, keys included\n",
+              stderr);
     /* the key id travels in a header: no byte may end or fold that header */
     for (const unsigned char *p = (const unsigned char *)cl->creds.access_key; *p; p++) {
         if (*p <= 0x20 || *p >= 0x7f) {
@@ -115,6 +135,7 @@ void ncpctl_client_free(ncpctl_client_t *cl)
     if (cl->curl)
         curl_easy_cleanup(cl->curl);
     ncpctl_creds_release(&cl->creds);
+    free(cl->ca_cert);
     free(cl->base);
     free(cl->prefix);
     free(cl);
@@ -411,6 +432,16 @@ int ncpctl_client_call(ncpctl_client_t *cl, const char *action, const ncp_kvs_t 
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp->body);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ebuf);
+    /* HTTPS: verified (libcurl's default) against the system store or --ca-cert only */
+    if (cl->ca_cert) {
+        curl_easy_setopt(c, CURLOPT_CAINFO, cl->ca_cert);
+        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+    }
+    if (cl->insecure) {
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 
     CURLcode rc = curl_easy_perform(c);
     if (rc != CURLE_OK) {

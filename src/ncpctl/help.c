@@ -28,6 +28,10 @@ void ncpctl_help_main(FILE *out)
           "  --wait             after create/start/stop/reboot/changeServerInstanceSpec/\n"
           "                     terminate, wait until every server reaches its target state\n"
           "  --timeout SECONDS  limit of --wait (default 300)\n"
+          "  --ca-cert FILE     trust only the CA certificates of this PEM file for https://\n"
+          "                     endpoints (default: the system's CA store)\n"
+          "  --insecure         do not verify the server's certificate (warned on stderr)\n"
+          "  --version          print the version\n"
           "\n"
           "credentials, first found wins: --profile NAME; env NCLOUD_ACCESS_KEY_ID and\n"
           "NCLOUD_SECRET_ACCESS_KEY (or NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY); [DEFAULT]\n"
@@ -235,6 +239,7 @@ static void bash_script(FILE *out)
         }
     }
     fputs("    *:--output) echo \"json xml table\" ;;\n"
+          "    *:--ca-cert) compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\" ;;\n"
           "    *:--profile)\n"
           "        [ -r \"$HOME/.ncloud/configure\" ] &&\n"
           "            sed -n 's/^[[:space:]]*\\[\\(.*\\)\\][[:space:]]*$/\\1/p' "
@@ -254,7 +259,7 @@ static void bash_script(FILE *out)
           "    while [ \"$i\" -lt \"$COMP_CWORD\" ]; do\n"
           "        w=\"${COMP_WORDS[i]}\"\n"
           "        case \"$w\" in\n"
-          "        --profile|--endpoint|--output|--query|--timeout)\n"
+          "        --profile|--endpoint|--output|--query|--timeout|--ca-cert)\n"
           "            [ -z \"$action\" ] && i=$((i + 1)) ;;\n"
           "        -*) ;;\n"
           "        *)\n"

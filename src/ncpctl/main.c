@@ -58,7 +58,7 @@ static int run_action(const ncp_action_t *act, ncpctl_opts_t *o, const ncp_kvs_t
 
     if (ncpctl_creds_resolve(o, &creds, err) < 0)
         goto cleanup;
-    if (!(cl = ncpctl_client_new(&creds, err)))
+    if (!(cl = ncpctl_client_new(&creds, o, err)))
         goto cleanup;
     /* with --wait the action's answer is only read for its server numbers */
     bool xml = o->output == NCPCTL_OUT_XML;
@@ -163,7 +163,8 @@ static int cmd_configure(int argc, char **argv, int i, ncpctl_opts_t *o, ncpctl_
         ncpctl_help_configure(stdout);
         return 0;
     }
-    if (o->endpoint || o->query || o->wait || o->has_output || o->has_timeout) {
+    if (o->endpoint || o->query || o->wait || o->has_output || o->has_timeout || o->ca_cert ||
+        o->insecure) {
         ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
                        "configure takes only --profile NAME (ncpctl configure --help)");
         return -1;
@@ -187,6 +188,11 @@ int main(int argc, char **argv)
     curl_up = true;
     if (leading_opts(&o, argc, argv, &i, &err) < 0)
         goto cleanup;
+    if (o.version) {
+        printf("ncpctl %s\n", NCPD_VERSION);
+        rc = 0;
+        goto cleanup;
+    }
     if (i >= argc) {
         ncpctl_help_main(o.help ? stdout : stderr);
         if (!o.help)

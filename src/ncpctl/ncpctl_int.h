@@ -63,6 +63,9 @@ typedef struct ncpctl_opts {
     bool has_timeout;
     int64_t timeout_ms;
     bool help;
+    bool version;
+    const char *ca_cert; /* PEM file of the CAs to trust instead of the system store */
+    bool insecure;       /* no certificate verification (warned about on stderr) */
 } ncpctl_opts_t;
 
 /* ---- args.c ---------------------------------------------------------------- */
@@ -122,8 +125,12 @@ typedef struct ncpctl_resp {
 } ncpctl_resp_t;
 
 /* Takes the creds (they are moved in and freed by ncpctl_client_free).
- * Usage error on an endpoint that is not http(s)://host[:port][/prefix]. */
-ncpctl_client_t *ncpctl_client_new(ncpctl_creds_t *creds, ncpctl_err_t *err);
+ * Usage error on an endpoint that is not http(s)://host[:port][/prefix]
+ * or an unreadable --ca-cert. HTTPS certificates are verified against the
+ * system store, or only against o->ca_cert; o->insecure turns verification
+ * off and says so on stderr. */
+ncpctl_client_t *ncpctl_client_new(ncpctl_creds_t *creds, const ncpctl_opts_t *o,
+                                   ncpctl_err_t *err);
 void ncpctl_client_free(ncpctl_client_t *cl); /* NULL-safe */
 
 /* POSTs one signed request. `xml` asks for responseFormatType=xml.

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "domain/fixture.h"
 #include "util/arena.h"
 #include "util/clock.h"
+#include "util/log.h"
 #include "util/rand.h"
 
 #define CHECK_TEXT "ncpd master key check"
@@ -117,6 +119,7 @@ int ncpd_master_key_load(const char *db_path, const char *env_key,
         return key_file_read(path, out, err) == 1 ? 0 : -1;
     memcpy(out, key, NCP_MASTER_KEY_LEN);
     memset(key, 0, sizeof(key));
+    ncp_log_notice("event=master_key_created file=%s", path);
     return 0;
 }
 
@@ -262,6 +265,49 @@ static int load_fixture(const ncp_store_ops_t *so, ncp_store_t *st,
     return so->instance_seq_at_least(st, f->next_no, err);
 }
 
+/* True when stdout is the systemd journal (JOURNAL_STREAM names its device
+ * and inode): what is printed there is kept and shipped like a log. */
+static bool stdout_is_journal(void)
+{
+    const char *js = getenv("JOURNAL_STREAM");
+    unsigned long long dev, ino;
+    struct stat sb;
+    return js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(STDOUT_FILENO, &sb) == 0 &&
+           (unsigned long long)sb.st_dev == dev && (unsigned long long)sb.st_ino == ino;
+}
+
+/* Generated bootstrap credentials, shown once: on stdout, or (stdout being
+ * the journal, where a secret must not go) in the 0600 file <db>.credentials. */
+static int show_credentials(const char *db, const char *ak, const char *sk, ncp_err_t *err)
+{
+    if (!stdout_is_journal()) {
+        printf("ncpd: created the bootstrap account; its credentials (shown once):\n"
+               "  access_key=%s\n  secret_key=%s\n",
+               ak, sk);
+        return 0;
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s.credentials", db);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        ncp_err_internal(err, "cannot write %s: %s", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "# ncpd bootstrap account (delete this file once the keys are stored elsewhere)\n"
+               "access_key=%s\nsecret_key=%s\n", ak, sk);
+    if (fclose(f) != 0) {
+        ncp_err_internal(err, "cannot write %s", path);
+        return -1;
+    }
+    printf("ncpd: created the bootstrap account (access key %s); its secret key is in %s\n", ak,
+           path);
+    ncp_log_notice("event=credentials_written file=%s", path);
+    return 0;
+}
+
 int ncpd_bootstrap(const ncp_store_ops_t *so, ncp_store_t *st,
                    const uint8_t key[NCP_MASTER_KEY_LEN], const ncpd_conf_t *c, ncp_err_t *err)
 {
@@ -298,10 +344,12 @@ int ncpd_bootstrap(const ncp_store_ops_t *so, ncp_store_t *st,
         goto rollback;
     if (so->commit(st, err) < 0)
         return -1;
+    ncp_log_notice("event=account_created account_id=%" PRId64 " name=default access_key=%s "
+                   "bootstrap=1",
+                   id, ak);
     if (!c->secret_key) {
-        printf("ncpd: created the bootstrap account; its credentials (shown once):\n"
-               "  access_key=%s\n  secret_key=%s\n",
-               ak, sk);
+        if (show_credentials(c->db, ak, sk, err) < 0)
+            return -1;
     } else {
         printf("ncpd: created the bootstrap account with access key %s\n", ak);
     }
@@ -337,7 +385,7 @@ int ncpd_account_main(int argc, char **argv)
 {
     /* argv: ncpd account SUB [ARG] [flags] */
     if (argc < 3) {
-        ncpd_conf_usage();
+        ncpd_conf_usage(stderr);
         return 2;
     }
     const char *sub = argv[2];
@@ -345,19 +393,22 @@ int ncpd_account_main(int argc, char **argv)
     int first = 3;
     if (strcmp(sub, "create") == 0 || strcmp(sub, "disable-key") == 0) {
         if (argc < 4 || argv[3][0] == '-') {
-            ncpd_conf_usage();
+            ncpd_conf_usage(stderr);
             return 2;
         }
         arg = argv[3];
         first = 4;
     } else if (strcmp(sub, "list") != 0) {
-        ncpd_conf_usage();
+        ncpd_conf_usage(stderr);
         return 2;
     }
     ncpd_conf_t c;
     int r = ncpd_conf_load(&c, argc, argv, first);
-    if (r != 0)
+    if (r != 0) {
+        ncpd_conf_release(&c);
         return r > 0 ? 0 : 2;
+    }
+    ncp_log_set_json(strcmp(c.log_format, "json") == 0);
 
     int ret = 1;
     ncp_err_t err;
@@ -390,6 +441,8 @@ int ncpd_account_main(int argc, char **argv)
                 snprintf(err.detail, sizeof(err.detail), "account %s already exists", arg);
             goto cleanup;
         }
+        ncp_log_notice("event=account_created account_id=%" PRId64 " name=\"%s\" access_key=%s",
+                       id, arg, ak);
         printf("account_id=%" PRId64 "\nname=%s\naccess_key=%s\nsecret_key=%s\n", id, arg, ak,
                sk);
         ret = 0;
@@ -410,6 +463,7 @@ int ncpd_account_main(int argc, char **argv)
             fprintf(stderr, "ncpd: no such access key: %s\n", arg);
             goto cleanup;
         }
+        ncp_log_notice("event=key_disabled access_key=%s", arg);
         printf("disabled %s\n", arg);
         ret = 0;
     }
@@ -418,5 +472,6 @@ cleanup:
         fprintf(stderr, "ncpd: %s\n", err.detail[0] ? err.detail : err.msg);
     so->close(st);
     ncp_arena_free(a);
+    ncpd_conf_release(&c);
     return ret;
 }

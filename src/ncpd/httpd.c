@@ -28,8 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ncpd/metrics_http.h"
+#include "ncpd/tls.h"
 #include "render/envelope.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 /* One accepted connection, as the watchdog sees it. */
 typedef struct conn {
@@ -156,6 +159,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         }
         pthread_mutex_unlock(&h->conns_mu);
         *socket_context = k;
+        ncp_metrics_conn(1); /* metrics hook */
     } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
         conn_t *k = *socket_context;
         pthread_mutex_lock(&h->conns_mu);
@@ -167,6 +171,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         pthread_mutex_unlock(&h->conns_mu);
         free(k);
         *socket_context = NULL;
+        ncp_metrics_conn(-1); /* metrics hook */
     }
 }
 
@@ -364,6 +369,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r->job)
         return answer_deferred(r, c);
 
+    if (ncpd_metrics_http_match(url, method)) /* GET /_ncpd/metrics */
+        return ncpd_metrics_http_answer(c);
     r->processing = true;
     atomic_fetch_add(&h->inflight, 1);
     conn_mark(h, c, true);
@@ -514,6 +521,7 @@ ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_e
                      MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
+    flags |= ncpd_tls_mhd_flags(); /* HTTPS when --tls-cert is set */
     h->d = MHD_start_daemon(
         flags, (uint16_t)c->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT,
@@ -521,7 +529,8 @@ ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_e
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header, MHD_OPTION_URI_LOG_CALLBACK,
         on_uri, h, MHD_OPTION_NOTIFY_COMPLETED, on_done, h, MHD_OPTION_NOTIFY_CONNECTION,
         on_connection, h, MHD_OPTION_EXTERNAL_LOGGER,
-        on_mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        on_mhd_log, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_ARRAY, ncpd_tls_mhd_options(), MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!h->d) {
         ncp_err_internal(err, "cannot listen on %s:%d", c->host, c->port);

@@ -1,5 +1,15 @@
-/* main.c: ncpd's composition root: configuration, store, driver,
- * scheduler, HTTP; signals; the account subcommands. */
+/* main.c: ncpd's composition root: configuration, logs, metrics, store,
+ * driver, scheduler, TLS, HTTP; signals and readiness; the subcommands.
+ *
+ * Signals (taken by sigwait in the main thread; every thread blocks them):
+ *   SIGTERM, SIGINT  stop: quiesce the listener, finish answered requests,
+ *                    stop the scheduler and the committer, exit 0
+ *   SIGHUP           reload the TLS certificate and key (new handshakes get
+ *                    them; open connections are untouched); a failed reload
+ *                    keeps the old ones and is logged
+ * Exit codes: 0 stopped by a signal (or --help, --version), 1 start-up
+ * failure (store, master key, listener, TLS files), 2 bad configuration. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +21,12 @@
 #include "ncpd/account.h"
 #include "ncpd/conf.h"
 #include "ncpd/httpd.h"
+#include "ncpd/metrics_http.h"
+#include "ncpd/notify.h"
+#include "ncpd/tls.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 /* Creates the parent directory of the database when it is missing. */
 static void ensure_parent(const char *path)
@@ -26,32 +40,79 @@ static void ensure_parent(const char *path)
     mkdir(dir, 0755);
 }
 
-int main(int argc, char **argv)
+/* ncpd_transitions_pending, counted in the store when scraped, on a
+ * connection of its own (scrapes may come from several threads). */
+typedef struct pending {
+    pthread_mutex_t mu;
+    const ncp_store_ops_t *so;
+    ncp_store_t *st;
+    const char *db;
+} pending_t;
+
+static int64_t pending_count(void *arg)
 {
-    if (argc >= 2 && strcmp(argv[1], "account") == 0)
-        return ncpd_account_main(argc, argv);
+    pending_t *p = arg;
+    int64_t n = -1;
+    ncp_err_t err;
+    ncp_err_init(&err);
+    pthread_mutex_lock(&p->mu);
+    if (!p->st && p->so->trans_count)
+        p->st = p->so->open(p->db, &err);
+    if (p->st && p->so->trans_count(p->st, &n, &err) < 0)
+        n = -1;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
 
-    bool dump = argc >= 3 && strcmp(argv[1], "catalog") == 0 && strcmp(argv[2], "dump") == 0;
-    ncpd_conf_t c;
-    int r = ncpd_conf_load(&c, argc, argv, dump ? 3 : 1);
-    if (r != 0)
-        return r > 0 ? 0 : 2;
-    ncp_err_t cerr;
-    ncp_err_init(&cerr);
-    if (c.catalog && ncp_catalog_load_file(c.catalog, &cerr) < 0) {
-        fprintf(stderr, "ncpd: %s\n", cerr.detail);
-        return 1;
+static void register_metrics(pending_t *p, bool tls)
+{
+    size_t n;
+    const ncp_action_t *acts = ncp_spec_actions(&n);
+    const char **names = calloc(n ? n : 1, sizeof(*names));
+    if (!names)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        names[i] = acts[i].name;
+    ncp_metrics_init(names, n, ncpd_version(), tls ? "tls" : "");
+    free(names); /* the registry keeps the name pointers, not the array */
+    ncp_metrics_gauge("ncpd_transitions_pending",
+                      "timed transitions waiting in the store for their next step",
+                      pending_count, p);
+}
+
+/* Runs until SIGTERM/SIGINT; SIGHUP reloads the certificate. */
+static int wait_for_stop(sigset_t *sigs, bool tls)
+{
+    for (;;) {
+        int sig = 0;
+        if (sigwait(sigs, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            return sig;
+        if (!tls) {
+            ncp_log_notice("event=reload signal=SIGHUP result=nothing_to_reload");
+            continue;
+        }
+        ncpd_notify("RELOADING=1");
+        ncp_err_t err;
+        ncp_err_init(&err);
+        if (ncpd_tls_reload(&err) == 0)
+            ncp_log_notice("event=tls_reload result=ok not_after=%lld",
+                           (long long)ncpd_tls_not_after());
+        else
+            ncp_log_error("event=tls_reload result=error kept=previous detail=%s", err.detail);
+        ncpd_notify("READY=1");
     }
-    if (dump)
-        return ncp_catalog_dump(stdout) == 0 ? 0 : 1;
-    ncp_clock_set_offset_min(c.date_offset_min);
-    setvbuf(stdout, NULL, _IOLBF, 0);
+}
 
+static int run(ncpd_conf_t *c)
+{
     /* signals are taken by sigwait() below; every thread inherits the mask */
     sigset_t sigs;
     sigemptyset(&sigs);
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -61,57 +122,116 @@ int main(int argc, char **argv)
     ncp_app_t app = {0};
     ncp_store_t *st = NULL;
     ncpd_httpd_t *h = NULL;
+    bool tls = c->tls_cert != NULL;
+    pending_t pending = {.mu = PTHREAD_MUTEX_INITIALIZER, .db = c->db};
 
     if (ncp_act_check_table() < 0) {
-        fprintf(stderr, "ncpd: the action table is not sorted or handlers are missing\n");
-        return 1;
-    }
-    ensure_parent(c.db);
-    app.so = ncp_store_backend("sqlite");
-    app.step_ms = c.sim_step_ms;
-    app.admin_token = c.admin_token;
-    app.log_requests = c.log_requests;
-    app.can_defer = true; /* httpd.c finishes deferred requests on threads of their own */
-    if (ncpd_master_key_load(c.db, c.master_key, app.master_key, &err) < 0)
+        ncp_err_internal(&err, "the action table is not sorted or handlers are missing");
         goto cleanup;
-    st = app.so->open(c.db, &err);
+    }
+    ensure_parent(c->db);
+    app.so = ncp_store_backend("sqlite");
+    pending.so = app.so;
+    app.step_ms = c->sim_step_ms;
+    app.admin_token = c->admin_token;
+    app.log_requests = c->log_requests;
+    app.can_defer = true; /* httpd.c finishes deferred requests on threads of their own */
+    register_metrics(&pending, tls);
+    if (ncpd_master_key_load(c->db, c->master_key, app.master_key, &err) < 0)
+        goto cleanup;
+    st = app.so->open(c->db, &err);
     if (!st || ncpd_master_key_verify(app.so, st, app.master_key, &err) < 0 ||
-        ncpd_bootstrap(app.so, st, app.master_key, &c, &err) < 0)
+        ncpd_bootstrap(app.so, st, app.master_key, c, &err) < 0)
         goto cleanup;
     app.drv.ops = ncp_drv_backend("sim");
-    app.drv.d = app.drv.ops->open(c.sim_options, &err);
+    app.drv.d = app.drv.ops->open(c->sim_options, &err);
     if (!app.drv.d)
         goto cleanup;
-    app.committer = ncp_commit_new(app.so, c.db, &err);
+    app.committer = ncp_commit_new(app.so, c->db, &err);
     if (!app.committer || ncp_commit_start(app.committer) < 0)
         goto cleanup;
-    app.sched = ncp_sched_new(app.so, c.db, c.sim_step_ms, app.committer, &app.drv, &err);
+    app.sched = ncp_sched_new(app.so, c->db, c->sim_step_ms, app.committer, &app.drv, &err);
     if (!app.sched || ncp_sched_start(app.sched) < 0)
         goto cleanup;
     if (ncp_sched_recovered(app.sched))
         printf("ncpd: completed %d transitions claimed before the last stop\n",
                ncp_sched_recovered(app.sched));
-    h = ncpd_httpd_start(&app, &c, &err);
+    if (tls && ncpd_tls_open(c->tls_cert, c->tls_key, &err) < 0)
+        goto cleanup;
+    if (ncpd_metrics_http_start(c, &err) < 0)
+        goto cleanup;
+    h = ncpd_httpd_start(&app, c, &err);
     if (!h)
         goto cleanup;
-    printf("ncpd: listening on http://%s:%d (database %s, driver sim, step %lld ms)\n", c.host,
-           ncpd_httpd_port(h), c.db, (long long)c.sim_step_ms);
-    printf("ncpd: try: NCLOUD_API_GW=http://%s:%d\n", c.host, ncpd_httpd_port(h));
+    const char *scheme = tls ? "https" : "http";
+    int port = ncpd_httpd_port(h);
+    printf("ncpd: listening on %s://%s:%d (database %s, driver sim, step %lld ms)\n", scheme,
+           c->host, port, c->db, (long long)c->sim_step_ms);
+    printf("ncpd: try: NCLOUD_API_GW=%s://%s:%d\n", scheme, c->host, port);
+    if (ncpd_metrics_http_port())
+        printf("ncpd: metrics on http://%s:%d/_ncpd/metrics\n", c->metrics_host,
+               ncpd_metrics_http_port());
     fflush(stdout);
+    ncp_log_notice("event=start version=%s listen=%s:%d tls=%s db=%s config=%s metrics_port=%d "
+                   "pid=%ld",
+                   ncpd_version(), c->host, port, tls ? "on" : "off", c->db,
+                   c->config ? c->config : "none", ncpd_metrics_http_port(), (long)getpid());
+    /* the store is open and migrated, the listener accepts: ready */
+    ncpd_notify("READY=1");
 
-    int sig = 0;
-    sigwait(&sigs, &sig);
-    ncp_log_info("signal=%d shutting down", sig);
+    int sig = wait_for_stop(&sigs, tls);
+    ncpd_notify("STOPPING=1");
+    ncp_log_notice("event=stop signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
     ret = 0;
 cleanup:
     if (ret != 0)
-        fprintf(stderr, "ncpd: %s\n", err.detail[0] ? err.detail : err.msg);
+        ncp_log_error("event=start_failed detail=%s", err.detail[0] ? err.detail : err.msg);
     ncpd_httpd_stop(h);
+    ncpd_metrics_http_stop();
     ncp_sched_free(app.sched);
     ncp_commit_free(app.committer);
     if (app.drv.d)
         app.drv.ops->close(app.drv.d);
-    if (app.so)
+    if (app.so) {
         app.so->close(st);
+        app.so->close(pending.st);
+    }
+    ncpd_tls_close();
+    if (ret == 0)
+        ncp_log_notice("event=stopped");
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "account") == 0)
+        return ncpd_account_main(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "config") == 0)
+        return ncpd_conf_main(argc, argv);
+
+    bool dump = argc >= 3 && strcmp(argv[1], "catalog") == 0 && strcmp(argv[2], "dump") == 0;
+    ncpd_conf_t c;
+    int r = ncpd_conf_load(&c, argc, argv, dump ? 3 : 1);
+    int ret = r > 0 ? 0 : 2;
+    if (r != 0)
+        goto cleanup;
+    ncp_log_set_json(strcmp(c.log_format, "json") == 0);
+    ncp_log_set_level_name(c.log_level);
+    ncp_err_t cerr;
+    ncp_err_init(&cerr);
+    if (c.catalog && ncp_catalog_load_file(c.catalog, &cerr) < 0) {
+        ncp_log_error("event=start_failed detail=%s", cerr.detail);
+        ret = 1;
+        goto cleanup;
+    }
+    if (dump) {
+        ret = ncp_catalog_dump(stdout) == 0 ? 0 : 1;
+        goto cleanup;
+    }
+    ncp_clock_set_offset_min(c.date_offset_min);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    ret = run(&c);
+cleanup:
+    ncpd_conf_release(&c);
     return ret;
 }

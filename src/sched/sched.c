@@ -11,6 +11,7 @@
 #include "domain/state.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/metrics.h"
 
 struct ncp_sched {
     const ncp_store_ops_t *so;
@@ -249,6 +250,7 @@ static void *loop(void *arg)
         ncp_err_init(&err);
         int64_t now = ncp_clock_now_ms();
         int n = ncp_sched_run_due(sc, now, &err);
+        ncp_metrics_sched_pass(n); /* metrics hook */
         int64_t wait_ms = 1000;
         if (n < 0) {
             ncp_log_error("sched: pass failed: %s", err.detail[0] ? err.detail : err.msg);

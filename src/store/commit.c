@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "util/log.h"
+#include "util/metrics.h"
 
 #define BATCH_MAX 256
 
@@ -50,6 +51,7 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
     ncp_err_t berr;
     ncp_err_init(&berr);
     if (so->begin(c->st, true, &berr) < 0) {
+        ncp_metrics_add(NCP_M_STORE_ERR_COMMIT, 1); /* metrics hook */
         for (job_t *j = jobs; j; j = j->next) {
             ncp_err_internal(j->err, "begin failed: %s", berr.detail);
             j->rc = -1;
@@ -75,6 +77,7 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
 fail_all:
     /* a savepoint could not be released or undone: nothing of the batch is
      * committed yet, so undoing it all is a definite failure for every job */
+    ncp_metrics_add(NCP_M_STORE_ERR_COMMIT, 1); /* metrics hook */
     if (so->rollback(c->st) < 0)
         die_undecided("rollback", &berr);
     for (job_t *j = jobs; j; j = j->next) {
@@ -96,7 +99,8 @@ static void *loop(void *arg)
         if (!c->head)
             break; /* stopping with an empty queue */
         job_t *batch = c->head, *last = c->head;
-        for (int n = 1; n < BATCH_MAX && last->next; n++)
+        int n = 1;
+        for (; n < BATCH_MAX && last->next; n++)
             last = last->next;
         c->head = last->next;
         if (!c->head)
@@ -104,7 +108,9 @@ static void *loop(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&c->mu);
 
+        int64_t m0 = ncp_metrics_now_us(); /* metrics hook */
         run_batch(c, batch);
+        ncp_metrics_commit(n, m0); /* metrics hook */
 
         pthread_mutex_lock(&c->mu);
         for (job_t *j = batch; j; j = j->next)

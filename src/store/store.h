@@ -159,6 +159,8 @@ typedef struct ncp_store_ops {
     /* rows in phase NCP_PHASE_CLAIMED */
     int (*trans_claimed)(ncp_store_t *st, ncp_arena_t *a, size_t max, ncp_trans_t *out,
                          size_t *n_out, ncp_err_t *err);
+    /* Number of pending transitions (for the metrics); may be NULL. */
+    int (*trans_count)(ncp_store_t *st, int64_t *n_out, ncp_err_t *err);
 } ncp_store_ops_t;
 
 extern const ncp_store_ops_t ncp_store_sqlite_ops;

@@ -355,6 +355,8 @@ static int migrate(ncp_store_t *st, ncp_err_t *err)
     snprintf(pv, sizeof(pv), "PRAGMA user_version=%d", target);
     if (exec(st, pv, err) < 0 || exec(st, "COMMIT", err) < 0)
         goto rollback;
+    if (version < target) /* always logged: operators must see schema changes */
+        ncp_log_notice("event=migrate schema_from=%d schema_to=%d", version, target);
     return 0;
 rollback:
     ncp_err_internal(err, "migration failed: %s", sqlite3_errmsg(st->db));
@@ -1337,6 +1339,18 @@ static int sq_trans_clamp(ncp_store_t *st, int64_t now_ms, int64_t max_wait_ms, 
     return sqlite3_changes(st->db);
 }
 
+static int sq_trans_count(ncp_store_t *st, int64_t *n_out, ncp_err_t *err)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM transitions", -1, &s, NULL) != SQLITE_OK)
+        return fail(st, err, "trans_count");
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *n_out = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : fail(st, err, "trans_count");
+}
+
 /* ---- counters, ACGs, login keys ----------------------------------------- */
 
 static int sq_counter_next(ncp_store_t *st, const char *name, int64_t start, int64_t *out,
@@ -1695,6 +1709,7 @@ const ncp_store_ops_t ncp_store_sqlite_ops = {
     .trans_delete = sq_trans_delete,
     .trans_due = sq_trans_due,
     .trans_next_due = sq_trans_next_due,
+    .trans_count = sq_trans_count,
     .trans_clamp = sq_trans_clamp,
     .trans_claimed = sq_trans_claimed,
 };

@@ -304,7 +304,8 @@ class Client:
     base: 'http://127.0.0.1:PORT' or an object with a .base attribute (a Daemon),
     so that a client keeps working after the daemon restarts on another port."""
 
-    def __init__(self, base, access=ACCESS_KEY, secret=SECRET_KEY, timeout=15.0):
+    def __init__(self, base, access=ACCESS_KEY, secret=SECRET_KEY, timeout=15.0,
+                 ssl_context=None):
         self._base = base
         self.access = access
         self.secret = secret
@@ -313,6 +314,21 @@ class Client:
 
     def now_ms(self):
         return now_ms() + self.clock_offset_ms
+        self._ssl_context = ssl_context  # https:// bases; default: the daemon's
+
+    @property
+    def ssl_context(self):
+        if self._ssl_context is not None:
+            return self._ssl_context
+        return getattr(self._base, "ssl_context", None)
+
+    def connection(self):
+        """A new HTTP(S) connection to the base (HTTPS when the base is https://)."""
+        host, port = self._hostport()
+        if self.base.startswith("https:"):
+            return http.client.HTTPSConnection(host, port, timeout=self.timeout,
+                                               context=self.ssl_context)
+        return http.client.HTTPConnection(host, port, timeout=self.timeout)
 
     @property
     def base(self):
@@ -385,8 +401,7 @@ class Client:
                 "x-ncp-apigw-signature-v2": signature(self.secret, method, uri, ts, self.access)}
 
     def raw(self, method, uri, headers, body=None):
-        host, port = self._hostport()
-        conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+        conn = self.connection()
         try:
             conn.putrequest(method, uri, skip_accept_encoding=True)
             for k, v in headers.items():
@@ -537,7 +552,11 @@ def _kill_all_at_exit():
 atexit.register(_kill_all_at_exit)
 
 _SCRUB_ENV = ("NCPD_LISTEN", "NCPD_DB", "NCPD_SIM_STEP_MS", "NCPD_FIXTURE", "NCPD_ACCESS_KEY",
-              "NCPD_SECRET_KEY", "NCPD_MASTER_KEY", "NCPD_ADMIN_TOKEN", "NCPD_MAX_BODY")
+              "NCPD_SECRET_KEY", "NCPD_MASTER_KEY", "NCPD_ADMIN_TOKEN", "NCPD_MAX_BODY",
+              "NCPD_CONFIG", "NCPD_TLS_CERT", "NCPD_TLS_KEY", "NCPD_METRICS_LISTEN",
+              "NCPD_LOG_FORMAT", "NCPD_LOG_LEVEL", "NCPD_LOG_REQUESTS", "NCPD_CATALOG",
+              "NCPD_THREADS", "NCPD_MAX_CONNS", "NCPD_TIMEOUT", "NCPD_DATE_OFFSET",
+              "NOTIFY_SOCKET", "JOURNAL_STREAM")
 
 
 class DaemonError(RuntimeError):
@@ -550,7 +569,8 @@ class Daemon:
     Use start() / stop(sig) / kill9() / restart(); cleanup() kills and removes it."""
 
     def __init__(self, fixture="seed", sim_step_ms=30000, admin_token=None, max_body=None,
-                 extra_args=(), env=None, master_key=MASTER_KEY, via_env=False, faults=False):
+                 extra_args=(), env=None, master_key=MASTER_KEY, via_env=False, tls=None,
+                 listen=True, faults=False):
         self.fixture = fixture
         self.sim_step_ms = sim_step_ms
         self.admin_token = admin_token
@@ -559,6 +579,10 @@ class Daemon:
         self.extra_env = dict(env or {})
         self.master_key = master_key
         self.via_env = via_env  # configure listen/db/step/fixture through env instead of flags
+        # tls: (cert_file, key_file, ssl_context trusting its CA) -> serve and talk HTTPS
+        self.tls = tls
+        self.ssl_context = tls[2] if tls else None
+        self.listen = listen  # False: the listen address comes from a configuration file
         self.tmpdir = tempfile.mkdtemp(prefix="ncpd-e2e-db-")
         self.logdir = tempfile.mkdtemp(prefix="ncpd-e2e-log-")
         self.db = os.path.join(self.tmpdir, "ncpd.db")
@@ -622,7 +646,7 @@ class Daemon:
 
     @property
     def base(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % ("https" if self.tls else "http", self.port)
 
     def client(self, access=ACCESS_KEY, secret=SECRET_KEY):
         return Client(self, access, secret)
@@ -644,7 +668,8 @@ class Daemon:
     def start(self, timeout=10.0):
         if not os.path.exists(BIN):
             raise DaemonError("ncpd binary not found at %s (set NCPD_BIN)" % BIN)
-        self.port = free_port()
+        if self.listen or self.port is None:
+            self.port = free_port()
         args = [BIN]
         env = self.env()
         listen = "127.0.0.1:%d" % self.port
@@ -657,7 +682,7 @@ class Daemon:
                 env["NCPD_FIXTURE"] = self.fixture
             if self.max_body is not None:
                 env["NCPD_MAX_BODY"] = str(self.max_body)
-        else:
+        elif self.listen:
             args += ["--listen", listen, "--db", self.db]
             if self.sim_step_ms is not None:
                 args += ["--sim-step-ms", str(self.sim_step_ms)]
@@ -665,6 +690,8 @@ class Daemon:
                 args += ["--fixture", self.fixture]
             if self.max_body is not None:
                 args += ["--max-body", str(self.max_body)]
+        if self.tls:
+            args += ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]]
         args += self.extra_args
         self._log = open(self.log_path, "ab")
         self._log.write(("\n=== start %d: %s\n" % (self.starts, " ".join(args))).encode())
@@ -689,7 +716,11 @@ class Daemon:
             time.sleep(0.02)
 
     def health(self, timeout=2.0):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        if self.tls:
+            conn = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout,
+                                               context=self.ssl_context)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request("GET", "/_ncpd/health")
             r = conn.getresponse()
