@@ -10,13 +10,14 @@ void ncpd_conf_usage(void)
     fprintf(stderr,
             "usage: ncpd [--listen HOST:PORT] [--db PATH] [--sim-step-ms N] [--fixture seed]\n"
             "            [--catalog FILE.json] [--max-body BYTES] [--threads N] [--max-conns N]\n"
-            "            [--timeout S] [--date-offset MINUTES] [--log-requests]\n"
+            "            [--timeout S] [--date-offset MINUTES] [--console-idle S] [--log-requests]\n"
             "       ncpd catalog dump [--catalog FILE.json]\n"
             "       ncpd account create NAME [--db PATH]\n"
             "       ncpd account list [--db PATH]\n"
             "       ncpd account disable-key ACCESS_KEY [--db PATH]\n"
             "environment: NCPD_LISTEN NCPD_DB NCPD_SIM_STEP_MS NCPD_FIXTURE NCPD_CATALOG NCPD_MAX_BODY\n"
-            "  NCPD_THREADS NCPD_MAX_CONNS NCPD_TIMEOUT NCPD_DATE_OFFSET NCPD_LOG_REQUESTS\n"
+            "  NCPD_THREADS NCPD_MAX_CONNS NCPD_TIMEOUT NCPD_DATE_OFFSET NCPD_CONSOLE_IDLE\n"
+            "  NCPD_LOG_REQUESTS\n"
             "  NCPD_ACCESS_KEY NCPD_SECRET_KEY NCPD_MASTER_KEY NCPD_ADMIN_TOKEN\n");
 }
 
@@ -108,6 +109,12 @@ static int set(ncpd_conf_t *c, const char *key, const char *v)
         c->max_conns = (unsigned)x;
         return 0;
     }
+    if (strcmp(key, "console-idle") == 0) {
+        if (parse_u64(v, 86400, &x) < 0 || x < 1)
+            return -1;
+        c->console_idle_s = (unsigned)x;
+        return 0;
+    }
     if (strcmp(key, "timeout") == 0) {
         if (parse_u64(v, 86400, &x) < 0 || x < 1)
             return -1;
@@ -130,6 +137,7 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
     c->conn_timeout_s = 15;
     c->max_header = 32 * 1024;
     c->date_offset_min = 540;
+    c->console_idle_s = 1800;
 
     static const struct {
         const char *env, *key;
@@ -137,7 +145,8 @@ int ncpd_conf_load(ncpd_conf_t *c, int argc, char **argv, int first)
                 {"NCPD_SIM_STEP_MS", "sim-step-ms"}, {"NCPD_FIXTURE", "fixture"}, {"NCPD_CATALOG", "catalog"},
                 {"NCPD_DATE_OFFSET", "date-offset"},
                 {"NCPD_MAX_BODY", "max-body"},   {"NCPD_THREADS", "threads"},
-                {"NCPD_MAX_CONNS", "max-conns"}, {"NCPD_TIMEOUT", "timeout"}};
+                {"NCPD_MAX_CONNS", "max-conns"}, {"NCPD_TIMEOUT", "timeout"},
+                {"NCPD_CONSOLE_IDLE", "console-idle"}};
     for (size_t i = 0; i < sizeof(envs) / sizeof(envs[0]); i++) {
         const char *v = getenv(envs[i].env);
         if (v && *v && set(c, envs[i].key, v) < 0) {

@@ -10,6 +10,7 @@
 #include "domain/catalog.h"
 #include "ncpd/account.h"
 #include "ncpd/conf.h"
+#include "ncpd/console.h"
 #include "ncpd/httpd.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
     ncp_app_t app = {0};
     ncp_store_t *st = NULL;
     ncpd_httpd_t *h = NULL;
+    ncpd_console_t *console = NULL;
 
     if (ncp_act_check_table() < 0) {
         fprintf(stderr, "ncpd: the action table is not sorted or handlers are missing\n");
@@ -87,12 +89,21 @@ int main(int argc, char **argv)
     app.sched = ncp_sched_new(app.so, c.db, c.sim_step_ms, app.committer, &err);
     if (!app.sched || ncp_sched_start(app.sched) < 0)
         goto cleanup;
-    h = ncpd_httpd_start(&app, &c, &err);
+    ncpd_console_conf_t cc = {.idle_ms = (int64_t)c.console_idle_s * 1000,
+                              .max_age_ms = 12 * 3600 * 1000,
+                              .max_sessions = 10000,
+                              .tls = false /* true once the listener serves TLS */};
+    console = ncpd_console_new(&app, &cc, &err);
+    if (!console)
+        goto cleanup;
+    h = ncpd_httpd_start(&app, &c, console, &err);
     if (!h)
         goto cleanup;
     printf("ncpd: listening on http://%s:%d (database %s, driver sim, step %lld ms)\n", c.host,
            ncpd_httpd_port(h), c.db, (long long)c.sim_step_ms);
     printf("ncpd: try: NCLOUD_API_GW=http://%s:%d\n", c.host, ncpd_httpd_port(h));
+    printf("ncpd: console: http://%s:%d/console/ (sign in with an access key and secret key)\n",
+           c.host, ncpd_httpd_port(h));
     fflush(stdout);
 
     int sig = 0;
@@ -103,6 +114,7 @@ cleanup:
     if (ret != 0)
         fprintf(stderr, "ncpd: %s\n", err.detail[0] ? err.detail : err.msg);
     ncpd_httpd_stop(h);
+    ncpd_console_free(console);
     ncp_sched_free(app.sched);
     ncp_commit_free(app.committer);
     if (app.drv.d)
