@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 PY ?= python3
 
-.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability
+.PHONY: all setup build run test unit e2e browser test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability
 
 all: build
 
@@ -27,12 +27,21 @@ unit: build
 e2e: build
 	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
 
-# Everything CI runs (.ci/run): unit, end-to-end, ASan+UBSan, fuzz targets
+# Browser tests of the web console (tests/browser, issue 15): Debian's chromium
+# (/usr/bin/chromium, scripts/setup.sh) driven by playwright-core from the npm
+# registry, pinned by tests/browser/package-lock.json; no browser is downloaded.
+browser: build
+	@cd tests/browser && { [ -f node_modules/playwright-core/package.json ] || \
+		npm ci --no-audit --no-fund --loglevel=error; }
+	cd tests/browser && NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd node --test --test-concurrency=1
+
+# Everything CI runs (.ci/run): unit, end-to-end, browser, ASan+UBSan, fuzz targets
 # (FUZZ_SECONDS each, plus every kept crasher), ThreadSanitizer.
 test: setup
 	$(MAKE) build
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) browser
 	$(MAKE) test-asan
 	$(MAKE) fuzz-regress
 	$(MAKE) fuzz

@@ -1,11 +1,18 @@
 #!/bin/sh
-# Installs the Debian packages ncpd needs to build, run and test, when missing.
+# Installs the Debian packages ncpd needs to build, run and test, when missing
+# (the browser tests' npm package is installed by `make browser`).
 # Idempotent: it only calls apt-get when a package is absent.
 set -eu
 PKGS="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev
 libcmocka-dev libcurl4-openssl-dev libjansson-dev libxml2-dev sqlite3 python3 curl openssl
 openssh-client
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+chromium"
+# Node.js and npm run the browser tests (tests/browser). The base image may
+# bring its own Node.js (npm inside it); Debian's packages only when missing.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    PKGS="$PKGS nodejs npm"
+fi
 [ "${NCPD_SETUP_EXTRA:-}" ] && PKGS="$PKGS $NCPD_SETUP_EXTRA"
 missing=""
 for p in $PKGS; do

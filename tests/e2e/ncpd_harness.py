@@ -533,7 +533,8 @@ def _kill_all_at_exit():
 atexit.register(_kill_all_at_exit)
 
 _SCRUB_ENV = ("NCPD_LISTEN", "NCPD_DB", "NCPD_SIM_STEP_MS", "NCPD_FIXTURE", "NCPD_ACCESS_KEY",
-              "NCPD_SECRET_KEY", "NCPD_MASTER_KEY", "NCPD_ADMIN_TOKEN", "NCPD_MAX_BODY")
+              "NCPD_SECRET_KEY", "NCPD_MASTER_KEY", "NCPD_ADMIN_TOKEN", "NCPD_MAX_BODY",
+              "NCPD_CONSOLE_IDLE")
 
 
 class DaemonError(RuntimeError):
