@@ -43,6 +43,7 @@ export function mountList(container, def, opts = {}) {
   let fastUntil = 0;
   let destroyed = false;
   const rowMap = new Map();
+  const filterInputs = new Map(); // filter definition -> its input
 
   // ---- skeleton -------------------------------------------------------------
   const titleId = nextId('list-title');
@@ -68,7 +69,7 @@ export function mountList(container, def, opts = {}) {
           t = setTimeout(() => { state.pageNo = 1; load(); }, DEBOUNCE_MS);
         });
       }
-      f.input = input;
+      filterInputs.set(f, input);
       form.append(h('div', { class: 'field' }, h('label', { for: id }, f.label), input));
     }
     toolbar.append(form);
@@ -208,7 +209,7 @@ export function mountList(container, def, opts = {}) {
   function params() {
     const p = { ...(def.list.params ? def.list.params(args) : {}) };
     for (const f of def.filters || []) {
-      const v = f.input.value.trim();
+      const v = filterInputs.get(f).value.trim();
       if (v !== '') Object.assign(p, f.params(v));
     }
     if (paging) Object.assign(p, { pageNo: state.pageNo, pageSize: state.pageSize });
