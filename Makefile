@@ -12,7 +12,7 @@ SYSCONFDIR ?=
 INSTALL_BUILD ?= build-install
 DEB_OUT ?= build-deb
 
-.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
+.PHONY: all setup build run test unit e2e browser test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
 
 all: build
 
@@ -60,7 +60,15 @@ unit: build
 e2e: build
 	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
 
-# Everything CI runs (.ci/run): unit, end-to-end, ASan+UBSan, fuzz targets
+# Browser tests of the web console (tests/browser, issue 15): Debian's chromium
+# (/usr/bin/chromium, scripts/setup.sh) driven by playwright-core from the npm
+# registry, pinned by tests/browser/package-lock.json; no browser is downloaded.
+browser: build
+	@cd tests/browser && { [ -f node_modules/playwright-core/package.json ] || \
+		npm ci --no-audit --no-fund --loglevel=error; }
+	cd tests/browser && NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd node --test --test-concurrency=1
+
+# Everything CI runs (.ci/run): unit, end-to-end, browser, ASan+UBSan, fuzz targets
 # (FUZZ_SECONDS each, plus every kept crasher), the install and the Debian package,
 # ThreadSanitizer. libFuzzer keeps one core busy for FUZZ_SECONDS per target, so the
 # package suite (two compiles and dpkg) runs beside it on the other core.
@@ -68,6 +76,7 @@ test: setup
 	$(MAKE) build
 	$(MAKE) unit
 	$(MAKE) e2e
+	$(MAKE) browser
 	$(MAKE) test-asan
 	$(MAKE) fuzz-regress
 	$(MAKE) -j2 --output-sync=target fuzz test-package

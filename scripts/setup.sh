@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian packages ncpd needs to build, run, test and package, when missing.
+# Installs the Debian packages ncpd needs to build, run, test and package, when missing
+# (the browser tests' npm package is installed by `make browser`).
 # Idempotent: it only calls apt-get when a package is absent.
 #
 #   scripts/setup.sh           install what is missing (every group)
@@ -16,7 +17,13 @@ TEST_PKGS="libcmocka-dev libxml2-dev sqlite3 python3 curl openssl openssh-client
 clang libclang-rt-14-dev groff-base man-db systemd"
 # to build, inspect and install the Debian package (make deb, make test-package)
 DEB_PKGS="dpkg-dev debhelper fakeroot lintian adduser"
-PKGS="$BUILD_PKGS $TEST_PKGS $DEB_PKGS"
+# the browser tests of the web console (tests/browser): Debian's chromium; Node.js and
+# npm from Debian only when the machine has none (the base image may bring its own)
+BROWSER_PKGS="chromium"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    BROWSER_PKGS="$BROWSER_PKGS nodejs npm"
+fi
+PKGS="$BUILD_PKGS $TEST_PKGS $DEB_PKGS $BROWSER_PKGS"
 
 missing_of() {
     m=""

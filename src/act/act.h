@@ -43,6 +43,11 @@ typedef struct ncp_request {
     size_t body_len;
     bool body_is_form;        /* Content-Type absent or x-www-form-urlencoded */
     const char *h_timestamp, *h_access_key, *h_sig_v2, *h_sig_v1, *h_admin_token;
+    /* > 0: the HTTP layer has already authenticated this account (a console
+     * session whose cookie, CSRF token and origin it checked); dispatch then
+     * skips the signature check and runs everything else as for a signed
+     * request. Never set from anything a client sends. */
+    int64_t preauth_account;
 } ncp_request_t;
 
 typedef struct ncp_response {

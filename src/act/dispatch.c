@@ -489,8 +489,10 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
 
     ncp_ctx_t ctx = {.app = app, .arena = a, .so = app->so, .st = st, .now_ms = now,
                      .request_id = request_id, .act = act};
-    if (!(act->flags & NCP_A_NOAUTH) &&
-        authenticate(app, st, a, req, now, &ctx.account_id, &err) < 0)
+    if (req->preauth_account > 0)
+        ctx.account_id = req->preauth_account; /* console session (ncpd/console.c) */
+    else if (!(act->flags & NCP_A_NOAUTH) &&
+             authenticate(app, st, a, req, now, &ctx.account_id, &err) < 0)
         goto fail;
 
     ncp_kvs_t kvs = {0};

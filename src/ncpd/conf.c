@@ -95,6 +95,10 @@ static const opt_t opts[] = {
      "batches)"},
     {"max-conns", "NCPD_MAX_CONNS", T_UINT, "N", "1024", 1, 100000, NULL, 0, FIELD(max_conns),
      0, "simultaneous connections; extra ones are closed at once"},
+    {"console-idle", "NCPD_CONSOLE_IDLE", T_UINT, "S", "1800", 1, 86400, NULL, 0,
+     FIELD(console_idle_s), 0,
+     "seconds a web console session may stay idle before it ends (sessions also end 12 hours "
+     "after sign-in)"},
     {"timeout", "NCPD_TIMEOUT", T_UINT, "S", "15", 1, 86400, NULL, 0, FIELD(conn_timeout_s), 0,
      "seconds a connection has to send a complete request after connecting or after its "
      "previous answer; slower (slow-loris) or idle connections are closed"},

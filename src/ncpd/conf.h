@@ -37,6 +37,7 @@ typedef struct ncpd_conf {
     unsigned conn_timeout_s;    /* seconds a connection has to send a (next) request */
     size_t max_header;          /* per-connection header memory (not an option) */
     int date_offset_min;        /* offset of rendered dates from UTC (default +540, KST) */
+    unsigned console_idle_s;    /* a console session ends after this long unused */
     bool log_requests;
     const char *log_format;     /* "kv" or "json" */
     const char *log_level;      /* "debug", "info", "warn", "error" */

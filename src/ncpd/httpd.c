@@ -47,6 +47,7 @@ struct ncpd_httpd {
     struct MHD_Daemon *d;
     const ncp_app_t *app;
     const ncpd_conf_t *c;
+    ncpd_console_t *console; /* NULL: no /console */
     atomic_int inflight;
     atomic_size_t body_bytes; /* memory held by request bodies being received */
     atomic_int deferred;      /* requests finishing on their own threads */
@@ -314,6 +315,54 @@ static bool is_form(const char *ct)
     return strncasecmp(ct, form, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* /console: static files, sessions and the API bridge (ncpd/console.c). */
+static enum MHD_Result serve_console(ncpd_httpd_t *h, struct MHD_Connection *c,
+                                     const char *method, req_t *r, ncp_store_t *st)
+{
+    ncpd_http_in_t in = {
+        .method = method,
+        .uri = r->uri,
+        .body = r->body.data,
+        .body_len = r->body.len,
+        .body_is_form = is_form(header(c, "Content-Type")),
+        .h_host = header(c, "Host"),
+        .h_origin = header(c, "Origin"),
+        .h_sec_fetch_site = header(c, "Sec-Fetch-Site"),
+        .h_cookie = header(c, "Cookie"),
+        .h_csrf = header(c, NCPD_CONSOLE_CSRF_HEADER),
+        .h_if_none_match = header(c, "If-None-Match"),
+    };
+    ncpd_http_out_t out = {0};
+    ncp_buf_init(&out.body, 64 * 1024 * 1024);
+    ncpd_console_handle(h->console, st, tl_arena, &in, &out);
+    struct MHD_Response *resp;
+    if (out.static_body) {
+        resp = MHD_create_response_from_buffer(out.static_len, (void *)out.static_body,
+                                               MHD_RESPMEM_PERSISTENT);
+    } else {
+        size_t len;
+        char *data = ncp_buf_take(&out.body, &len);
+        resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+        if (!resp)
+            free(data);
+    }
+    ncp_buf_release(&out.body);
+    if (!resp)
+        return MHD_NO;
+    if (out.content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, out.content_type);
+    for (size_t i = 0; i < out.n_headers; i++)
+        MHD_add_response_header(resp, out.h_name[i], out.h_value[i]);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)out.status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_data_size,
@@ -382,6 +431,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return send_gw(c, NCP_E_GW_UNAVAILABLE, "The store is unavailable.");
     }
     ncp_arena_reset(tl_arena);
+    if (h->console && ncpd_console_owns(r->uri))
+        return serve_console(h, c, method, r, st);
     ncp_request_t req = {
         .method = method,
         .raw_uri = r->uri,
@@ -493,13 +544,15 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     ncp_log_debug("mhd: %s", line);
 }
 
-ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c, ncp_err_t *err)
+ncpd_httpd_t *ncpd_httpd_start(const ncp_app_t *app, const ncpd_conf_t *c,
+                               ncpd_console_t *console, ncp_err_t *err)
 {
     ncpd_httpd_t *h = calloc(1, sizeof(*h));
     if (!h)
         abort();
     h->app = app;
     h->c = c;
+    h->console = console;
     pthread_mutex_init(&h->mu, NULL);
     pthread_mutex_init(&h->conns_mu, NULL);
     pthread_cond_init(&h->watchdog_cv, NULL);

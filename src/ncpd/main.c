@@ -20,6 +20,7 @@
 #include "domain/catalog.h"
 #include "ncpd/account.h"
 #include "ncpd/conf.h"
+#include "ncpd/console.h"
 #include "ncpd/httpd.h"
 #include "ncpd/metrics_http.h"
 #include "ncpd/notify.h"
@@ -124,6 +125,7 @@ static int run(ncpd_conf_t *c)
     ncpd_httpd_t *h = NULL;
     bool tls = c->tls_cert != NULL;
     pending_t pending = {.mu = PTHREAD_MUTEX_INITIALIZER, .db = c->db};
+    ncpd_console_t *console = NULL;
 
     if (ncp_act_check_table() < 0) {
         ncp_err_internal(&err, "the action table is not sorted or handlers are missing");
@@ -160,7 +162,14 @@ static int run(ncpd_conf_t *c)
         goto cleanup;
     if (ncpd_metrics_http_start(c, &err) < 0)
         goto cleanup;
-    h = ncpd_httpd_start(&app, c, &err);
+    ncpd_console_conf_t cc = {.idle_ms = (int64_t)c->console_idle_s * 1000,
+                              .max_age_ms = 12 * 3600 * 1000,
+                              .max_sessions = 10000,
+                              .tls = tls};
+    console = ncpd_console_new(&app, &cc, &err);
+    if (!console)
+        goto cleanup;
+    h = ncpd_httpd_start(&app, c, console, &err);
     if (!h)
         goto cleanup;
     const char *scheme = tls ? "https" : "http";
@@ -168,6 +177,8 @@ static int run(ncpd_conf_t *c)
     printf("ncpd: listening on %s://%s:%d (database %s, driver sim, step %lld ms)\n", scheme,
            c->host, port, c->db, (long long)c->sim_step_ms);
     printf("ncpd: try: NCLOUD_API_GW=%s://%s:%d\n", scheme, c->host, port);
+    printf("ncpd: console: %s://%s:%d/console/ (sign in with an access key and secret key)\n",
+           scheme, c->host, port);
     if (ncpd_metrics_http_port())
         printf("ncpd: metrics on http://%s:%d/_ncpd/metrics\n", c->metrics_host,
                ncpd_metrics_http_port());
@@ -188,6 +199,7 @@ cleanup:
         ncp_log_error("event=start_failed detail=%s", err.detail[0] ? err.detail : err.msg);
     ncpd_httpd_stop(h);
     ncpd_metrics_http_stop();
+    ncpd_console_free(console);
     ncp_sched_free(app.sched);
     ncp_commit_free(app.committer);
     if (app.drv.d)
