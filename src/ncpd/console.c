@@ -360,6 +360,8 @@ static void api_call(ncpd_console_t *c, ncp_store_t *st, ncp_arena_t *a, const n
     out->body = resp.body;
     out->status = resp.status;
     out->content_type = resp.content_type;
+    out->deferred = resp.deferred;
+    out->sensitive = resp.sensitive;
 }
 
 /* ---- static files ----------------------------------------------------------------- */

@@ -63,6 +63,8 @@ typedef struct ncpd_http_out {
     ncp_buf_t body;
     const void *static_body;
     size_t static_len;
+    void *deferred;   /* an API call to finish later (ncp_response_t.deferred) */
+    bool sensitive;   /* the body holds a secret: wipe it once sent */
     size_t n_headers;
     const char *h_name[NCPD_HTTP_MAX_HEADERS];
     const char *h_value[NCPD_HTTP_MAX_HEADERS];

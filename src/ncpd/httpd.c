@@ -67,7 +67,7 @@ struct ncpd_httpd {
 typedef struct deferred_job deferred_job_t;
 struct req;
 static enum MHD_Result defer(ncpd_httpd_t *h, struct MHD_Connection *c, struct req *r,
-                             const ncp_response_t *resp);
+                             const ncp_response_t *resp, const ncpd_http_out_t *hdrs);
 static enum MHD_Result answer_deferred(struct req *r, struct MHD_Connection *c);
 
 typedef struct req {
@@ -266,8 +266,10 @@ static void wipe_free(void *cls)
     free(data);
 }
 
+/* Queues b (taken) with its content type and, when hdrs is not NULL, the
+ * console's extra headers; a sensitive body is wiped once sent. */
 static enum MHD_Result send_body(struct MHD_Connection *c, int status, const char *ctype,
-                                 ncp_buf_t *b, bool sensitive)
+                                 ncp_buf_t *b, bool sensitive, const ncpd_http_out_t *hdrs)
 {
     size_t len;
     char *data = ncp_buf_take(b, &len);
@@ -279,7 +281,10 @@ static enum MHD_Result send_body(struct MHD_Connection *c, int status, const cha
         free(data);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (ctype)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    for (size_t i = 0; hdrs && i < hdrs->n_headers; i++)
+        MHD_add_response_header(resp, hdrs->h_name[i], hdrs->h_value[i]);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -288,7 +293,7 @@ static enum MHD_Result send_body(struct MHD_Connection *c, int status, const cha
 static enum MHD_Result send_buf(struct MHD_Connection *c, int status, const char *ctype,
                                 ncp_buf_t *b)
 {
-    return send_body(c, status, ctype, b, false);
+    return send_body(c, status, ctype, b, false, NULL);
 }
 
 static enum MHD_Result send_gw(struct MHD_Connection *c, ncp_err_code_t code, const char *details)
@@ -340,6 +345,17 @@ static enum MHD_Result serve_console(ncpd_httpd_t *h, struct MHD_Connection *c,
     ncpd_http_out_t out = {0};
     ncp_buf_init(&out.body, 64 * 1024 * 1024);
     ncpd_console_handle(h->console, st, tl_arena, &in, &out);
+    if (out.deferred) {
+        ncp_buf_release(&out.body);
+        ncp_response_t d = {.deferred = out.deferred, .sensitive = out.sensitive};
+        return defer(h, c, r, &d, &out);
+    }
+    if (out.sensitive) {
+        enum MHD_Result ret = send_body(c, out.status, out.content_type, &out.body, true, &out);
+        ncp_buf_release(&out.body);
+        ncp_arena_wipe(tl_arena);
+        return ret;
+    }
     struct MHD_Response *resp;
     if (out.static_body) {
         resp = MHD_create_response_from_buffer(out.static_len, (void *)out.static_body,
@@ -451,10 +467,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     ncp_dispatch(h->app, st, tl_arena, &req, &resp);
     if (resp.deferred) {
         ncp_buf_release(&resp.body);
-        return defer(h, c, r, &resp);
+        return defer(h, c, r, &resp, NULL);
     }
     enum MHD_Result ret = send_body(c, resp.status, resp.content_type, &resp.body,
-                                    resp.sensitive);
+                                    resp.sensitive, NULL);
     ncp_buf_release(&resp.body);
     if (resp.sensitive)
         ncp_arena_wipe(tl_arena); /* private keys and passwords decoded for the answer */
@@ -474,6 +490,7 @@ struct deferred_job {
     ncp_arena_t *arena;
     void *deferred;
     ncp_response_t resp;
+    ncpd_http_out_t hdrs; /* extra headers of a console answer */
 };
 
 static void *run_deferred(void *arg)
@@ -491,7 +508,7 @@ static void *run_deferred(void *arg)
 }
 
 static enum MHD_Result defer(ncpd_httpd_t *h, struct MHD_Connection *c, req_t *r,
-                             const ncp_response_t *resp)
+                             const ncp_response_t *resp, const ncpd_http_out_t *hdrs)
 {
     deferred_job_t *j = calloc(1, sizeof(*j));
     if (!j)
@@ -501,6 +518,12 @@ static enum MHD_Result defer(ncpd_httpd_t *h, struct MHD_Connection *c, req_t *r
     j->arena = tl_arena;
     j->deferred = resp->deferred;
     j->resp.sensitive = resp->sensitive;
+    if (hdrs) /* header texts live in the arena that goes with the job, or are static */
+        for (size_t i = 0; i < hdrs->n_headers; i++) {
+            j->hdrs.h_name[i] = hdrs->h_name[i];
+            j->hdrs.h_value[i] = hdrs->h_value[i];
+            j->hdrs.n_headers++;
+        }
     tl_arena = ncp_arena_new(64 * 1024);
     pthread_mutex_lock(&h->mu);
     h->arenas[tl_slot] = tl_arena;
@@ -524,7 +547,7 @@ static enum MHD_Result answer_deferred(req_t *r, struct MHD_Connection *c)
     deferred_job_t *j = r->job;
     r->job = NULL;
     enum MHD_Result ret = send_body(c, j->resp.status, j->resp.content_type, &j->resp.body,
-                                    j->resp.sensitive);
+                                    j->resp.sensitive, &j->hdrs);
     ncp_buf_release(&j->resp.body);
     if (j->resp.sensitive)
         ncp_arena_wipe(j->arena);

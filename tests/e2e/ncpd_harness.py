@@ -311,10 +311,10 @@ class Client:
         self.secret = secret
         self.timeout = timeout
         self.clock_offset_ms = 0  # added to the signing timestamp (daemon's clock stepped)
+        self._ssl_context = ssl_context  # https:// bases; default: the daemon's
 
     def now_ms(self):
         return now_ms() + self.clock_offset_ms
-        self._ssl_context = ssl_context  # https:// bases; default: the daemon's
 
     @property
     def ssl_context(self):
