@@ -7,9 +7,11 @@
  *   - check_timestamp accepts exactly 1..15 decimal digits within the skew
  *     (independent reference);
  *   - a signature made by ncp_auth_sign verifies, for the raw URI and for
- *     each documented alternative form (bare '?' added / removed, query
- *     percent-decoded); a different secret, method or access key, or one
- *     changed character of the signature, does not verify. */
+ *     each documented alternative form (bare '?' added / removed; query
+ *     %-decoded, only when that names the same parameters, and then it must
+ *     verify); a different secret, method or access key, or one changed
+ *     character of the signature, does not verify. */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,59 @@
 #define NOW_MS 1700000000000LL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Reference decoder: %XX only ('+' stays), -1 on a bad escape or a NUL. */
+static long ref_pct_decode(const char *s, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] != '%') {
+            out[o++] = s[i];
+            continue;
+        }
+        unsigned v;
+        char h[3] = {s[i + 1], s[i + 1] ? s[i + 2] : 0, 0};
+        if (!isxdigit((unsigned char)h[0]) || !isxdigit((unsigned char)h[1]) ||
+            sscanf(h, "%2x", &v) != 1 || v == 0)
+            return -1;
+        out[o++] = (char)v;
+        i += 2;
+    }
+    out[o] = '\0';
+    return (long)o;
+}
+
+/* Reference: the pairs of raw (each name and value form-decoded) equal the
+ * pairs of alt read literally (split on '&', then on the first '='). */
+static bool ref_same_params(const char *raw, const char *alt)
+{
+    char *r = strdup(raw), *a = strdup(alt);
+    char *rs = NULL, *as = NULL;
+    bool same = true;
+    char *rp = strtok_r(r, "&", &rs), *ap = strtok_r(a, "&", &as);
+    for (; rp || ap; rp = strtok_r(NULL, "&", &rs), ap = strtok_r(NULL, "&", &as)) {
+        if (!rp || !ap) {
+            same = false;
+            break;
+        }
+        char *re = strchr(rp, '='), *ae = strchr(ap, '=');
+        size_t rnl = re ? (size_t)(re - rp) : strlen(rp), anl = ae ? (size_t)(ae - ap) : strlen(ap);
+        char *buf = malloc(strlen(rp) + 1);
+        long n = ncp_form_decode(rp, rnl, buf);
+        bool eq = n >= 0 && (size_t)n == anl && memcmp(buf, ap, anl) == 0;
+        const char *rv = re ? re + 1 : "", *av = ae ? ae + 1 : "";
+        n = eq ? ncp_form_decode(rv, strlen(rv), buf) : -1;
+        eq = eq && n >= 0 && (size_t)n == strlen(av) && memcmp(buf, av, (size_t)n) == 0;
+        free(buf);
+        if (!eq) {
+            same = false;
+            break;
+        }
+    }
+    free(r);
+    free(a);
+    return same;
+}
 
 /* Splits the input on '\n' into n C strings (malloc'd, NUL-truncated). */
 static void split(const uint8_t *data, size_t size, char **f, int n)
@@ -151,13 +206,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!ncp_auth_verify(secret, method, uri, ts, ak, sig))
             FAIL("signature over \"%s\" does not verify for \"%s\"", alt, uri);
     } else if (strchr(q, '%')) {
+        /* the query with %XX decoded ('+' kept) is accepted exactly when it names
+         * the same parameters as the raw query (reference: ref_same_params) */
         size_t pl = (size_t)(q - uri) + 1;
         memcpy(alt, uri, pl);
-        long dl = ncp_form_decode(q + 1, strlen(q + 1), alt + pl);
-        if (dl >= 0 && !memchr(alt + pl, '\0', (size_t)dl)) {
+        long dl = ref_pct_decode(q + 1, alt + pl);
+        if (dl >= 0 && strcmp(alt, uri) != 0) {
             ncp_auth_sign(secret, method, alt, ts, ak, sig);
-            if (!ncp_auth_verify(secret, method, uri, ts, ak, sig))
+            bool same = ref_same_params(q + 1, alt + pl);
+            bool ok = ncp_auth_verify(secret, method, uri, ts, ak, sig);
+            if (same && !ok)
                 FAIL("signature over the decoded \"%s\" does not verify for \"%s\"", alt, uri);
+            if (!same && ok)
+                FAIL("signature over the decoded \"%s\" verifies for \"%s\", whose parameters "
+                     "differ", alt, uri);
         }
     }
     free(alt);
