@@ -51,10 +51,10 @@ export function mountCreateServer(container, { onError, onCreated }) {
 
   async function loadSpecs() {
     if (!image.value) return;
-    const keep = spec.value;
     try {
       const r = await call('getServerProductList', { serverImageProductCode: image.value, zoneNo: zone.value });
       if (destroyed) return;
+      const keep = spec.value; // what is chosen now, even if chosen while the list loaded
       options(spec, r.productList || [], (p) => p.productCode, (p) => `${p.productName} (${p.productCode})`);
       if ([...spec.options].some((o) => o.value === keep)) spec.value = keep;
     } catch (e) {
