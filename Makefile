@@ -12,7 +12,7 @@ SYSCONFDIR ?=
 INSTALL_BUILD ?= build-install
 DEB_OUT ?= build-deb
 
-.PHONY: all setup build run test unit e2e browser test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
+.PHONY: all setup build run test unit e2e test-pg browser test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
 
 all: build
 
@@ -60,6 +60,16 @@ unit: build
 e2e: build
 	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
 
+# The whole end-to-end suite again with every daemon on PostgreSQL (a throwaway cluster
+# in PG_DIR, scripts/pg-test.sh: unix socket only, run by an unprivileged user, removed
+# at the end), plus the suites of several nodes on one database (test_m_nodes.py).
+PG_DIR ?= /tmp/ncpd-pg-test
+test-pg: build
+	@scripts/pg-test.sh stop $(PG_DIR) >/dev/null 2>&1 || true
+	@uri=$$(scripts/pg-test.sh start $(PG_DIR)) || exit 1; \
+	NCPD_TEST_PG="$$uri" NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e \
+		-p 'test_*.py'; st=$$?; scripts/pg-test.sh stop $(PG_DIR); exit $$st
+
 # Browser tests of the web console (tests/browser, issue 15): Debian's chromium
 # (/usr/bin/chromium, scripts/setup.sh) driven by playwright-core from the npm
 # registry, pinned by tests/browser/package-lock.json; no browser is downloaded.
@@ -77,6 +87,7 @@ test: setup
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) browser
+	$(MAKE) test-pg
 	$(MAKE) test-asan
 	$(MAKE) fuzz-regress
 	$(MAKE) -j2 --output-sync=target fuzz test-package

@@ -368,7 +368,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         if (!app.committer || ncp_commit_start(app.committer) < 0)
             FAIL("set-up: committer: %s", err.detail);
     }
-    app.sched = ncp_sched_new(app.so, db_path, STEP_MS, app.committer, &app.drv, &err);
+    app.sched = ncp_sched_new(app.so, db_path, STEP_MS, app.committer, &app.drv, "fuzz", &err);
     if (!app.sched)
         FAIL("set-up: scheduler: %s", err.detail);
     if (sqlite3_open_v2(db_path, &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
@@ -631,11 +631,11 @@ static void check_store(const char *when)
         FAIL("%s: trans_due: %s", when, err.detail);
     for (size_t i = 0; i < n; i++) {
         ncp_server_t s;
-        int r = app.so->server_get(st, scratch, due[i].account_id, due[i].server_no, &s, &err);
+        int r = app.so->server_get(st, scratch, due[i].account_id, due[i].no, &s, &err);
         if (r != 1)
             FAIL("%s: transition row of server %" PRId64 " (account %" PRId64 ", kind %d) has "
                  "no server of that account",
-                 when, due[i].server_no, due[i].account_id, (int)due[i].kind);
+                 when, due[i].no, due[i].account_id, (int)due[i].kind);
         if (s.op == NCP_OP_NULL &&
             !(due[i].kind == NCP_TR_CREATE && due[i].step == 0 && s.status == NCP_ST_INIT))
             FAIL("%s: server %" PRId64 " has a transition but operation NULL", when, s.no);

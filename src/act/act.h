@@ -33,6 +33,7 @@ typedef struct ncp_app {
     /* the caller of ncp_dispatch can finish a request later, off its thread
      * (ncp_response_t.deferred): slow driver calls then never hold it up */
     bool can_defer;
+    const char *node_id;      /* this node's name (owner of its claims, scheduler lease) */
 } ncp_app_t;
 
 /* One HTTP request, as the HTTP layer received it. */
@@ -70,6 +71,7 @@ typedef struct ncp_intent {
     ncp_server_t server; /* as claimed: what the answer shows */
     ncp_drv_op_t op;
     const char *arg;
+    bool faulted;        /* the fault switch makes this call fail (consumed at the claim) */
     bool ok;
 } ncp_intent_t;
 

@@ -298,11 +298,15 @@ int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *a
         ncp_err_internal(err, "transition %d has no driver operation", (int)kind);
         return -1;
     }
-    if (ncp_sched_claim(ctx->so, ctx->st, s, kind, arg, err) < 0)
+    /* the fault switch lives in the store, so that one set through any node
+     * applies on every node; taken in the claim's own transaction */
+    int faulted = ctx->so->fault_take(ctx->st, op, s->no, err);
+    if (faulted < 0 || ncp_sched_claim(ctx->so, ctx->st, s, kind, arg, ctx->app->node_id, err) < 0)
         return -1;
     ctx->intents = ncp_arena_grow(ctx->arena, ctx->intents, ctx->n_intents, &ctx->cap_intents,
                                   sizeof(ncp_intent_t), 4);
-    ctx->intents[ctx->n_intents++] = (ncp_intent_t){*s, (ncp_drv_op_t)op, arg, false};
+    ctx->intents[ctx->n_intents++] =
+        (ncp_intent_t){*s, (ncp_drv_op_t)op, arg, faulted == 1, false};
     return 0;
 }
 

@@ -250,7 +250,15 @@ typedef struct storage_job {
     ncp_arena_t *a;
     int64_t no;
     int times;
+    int op;       /* driver fault: the operation; storage work: -1 */
 } storage_job_t;
+
+/* Records a driver fault in the store (every node sees it). */
+static int fault_set(void *arg, ncp_store_t *st, ncp_err_t *err)
+{
+    storage_job_t *j = arg;
+    return j->app->so->fault_set(st, j->op, j->no, j->times, err);
+}
 
 /* Puts a server into storage work (operation SETUP) for `times` steps. */
 static int storage_busy(void *arg, ncp_store_t *st, ncp_err_t *err)
@@ -274,6 +282,9 @@ static int storage_busy(void *arg, ncp_store_t *st, ncp_err_t *err)
                                       ncp_clock_now_ms(), j->app->step_ms, err);
 }
 
+static int run_write(const ncp_app_t *app, ncp_store_t *st, ncp_commit_fn fn, void *arg,
+                     ncp_err_t *err);
+
 /* POST /_ncpd/faults: action, serverInstanceNo, times. */
 static int faults(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
                   const ncp_request_t *req, ncp_buf_t *out, ncp_err_t *err)
@@ -293,30 +304,16 @@ static int faults(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
         return -1;
     }
     int64_t no = act_no(nos);
-    if (strcmp(action, "storageBusy") == 0) {
-        storage_job_t job = {app, a, no, (int)times};
-        int r;
-        if (app->committer) {
-            r = ncp_commit_run(app->committer, storage_busy, &job, err);
-        } else {
-            r = app->so->begin(st, true, err);
-            if (r == 0 && (storage_busy(&job, st, err) < 0 || app->so->commit(st, err) < 0)) {
-                app->so->rollback(st);
-                r = -1;
-            }
-        }
-        if (r < 0)
-            return -1;
-        ncp_sched_kick(app->sched);
-    } else {
-        int op = ncp_drv_op_parse(action);
-        if (op < 0 || !app->drv.ops->fault_set) {
-            ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST, "Unknown fault action.");
-            return -1;
-        }
-        if (app->drv.ops->fault_set(app->drv.d, (ncp_drv_op_t)op, no, (int)times, err) < 0)
-            return -1;
+    bool storage = strcmp(action, "storageBusy") == 0;
+    storage_job_t job = {app, a, no, (int)times, storage ? -1 : ncp_drv_op_parse(action)};
+    if (!storage && job.op < 0) {
+        ncp_err_set_gw(err, NCP_E_GW_BAD_REQUEST, "Unknown fault action.");
+        return -1;
     }
+    if (run_write(app, st, storage ? storage_busy : fault_set, &job, err) < 0)
+        return -1;
+    if (storage)
+        ncp_sched_kick(app->sched);
     ncp_buf_printf(out, "{\"ok\": true, \"action\": \"%s\", \"serverInstanceNo\": \"%" PRId64
                         "\", \"times\": %" PRId64 "}",
                    strcmp(action, "storageBusy") == 0 ? "storageBusy" : action, no, times);
@@ -337,7 +334,11 @@ static void drive(ncp_ctx_t *ctx)
         ncp_intent_t *in = &ctx->intents[i];
         ncp_err_t derr;
         ncp_err_init(&derr);
-        in->ok = ncp_drv_call(&ctx->app->drv, in->op, &in->server, in->arg, &derr) == 0;
+        if (in->faulted)
+            ncp_err_internal(&derr, "fault switch: op=%d server=%" PRId64, (int)in->op,
+                             in->server.no);
+        in->ok = !in->faulted &&
+                 ncp_drv_call(&ctx->app->drv, in->op, &in->server, in->arg, &derr) == 0;
         if (!in->ok)
             ncp_log_info("request_id=%s driver refused op=%d server=%" PRId64 ": %s",
                          ctx->request_id, (int)in->op, in->server.no, derr.detail);

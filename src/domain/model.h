@@ -130,9 +130,12 @@ typedef enum ncp_phase {
     NCP_PHASE_RUNNING = 1, /* the driver acted: steps are applied when due */
 } ncp_phase_t;
 
-/* A pending transition: one row per server, survives restarts. */
+/* A pending transition: one row per resource in transition, survives
+ * restarts. `kind` is the operation (a path of state.c); `res_kind` the kind
+ * of resource that `no` names (the engine dispatches on it, sched_int.h). */
 typedef struct ncp_trans {
-    int64_t server_no;
+    int64_t no;
+    ncp_kind_t res_kind;
     int64_t account_id;
     ncp_tr_kind_t kind;
     int step;        /* index of the next step to apply */
@@ -143,6 +146,7 @@ typedef struct ncp_trans {
     ncp_phase_t phase;
     ncp_status_t prev_status; /* what a refused claim goes back to */
     ncp_op_t prev_op;
+    const char *owner;        /* node that claimed it (claims of a dead node are recovered) */
     const char *arg; /* kind-specific (change spec: product code) */
 } ncp_trans_t;
 

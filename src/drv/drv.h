@@ -51,8 +51,6 @@ typedef struct ncp_drv_ops {
     int (*reboot)(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err);
     int (*terminate)(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err);
     int (*change_spec)(ncp_drv_t *d, const ncp_server_t *s, const char *product, ncp_err_t *err);
-    /* Test hook: make the next `times` calls of `op` on server `no` fail. */
-    int (*fault_set)(ncp_drv_t *d, ncp_drv_op_t op, int64_t no, int times, ncp_err_t *err);
 } ncp_drv_ops_t;
 
 /* A driver instance: its ops and its private state. */

@@ -11,7 +11,6 @@
  * For tests of the path real drivers take (claim committed, driver called
  * outside any transaction, outcome committed next), it can be opened as an
  * "external" driver, optionally with every call taking some time. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -19,16 +18,7 @@
 #include "drv/drv.h"
 #include "util/log.h"
 
-typedef struct fault {
-    ncp_drv_op_t op;
-    int64_t no;
-    int times;
-} fault_t;
-
 struct ncp_drv {
-    pthread_mutex_t mu;
-    fault_t *faults;
-    size_t n_faults, cap_faults;
     bool external;
     long delay_ms;
 };
@@ -38,7 +28,6 @@ static ncp_drv_t *sim_open(const char *uri, ncp_err_t *err)
     ncp_drv_t *d = calloc(1, sizeof(*d));
     if (!d)
         abort();
-    pthread_mutex_init(&d->mu, NULL);
     for (const char *p = uri; p && *p;) {
         size_t n = strcspn(p, ",");
         if (n == 8 && strncmp(p, "external", 8) == 0) {
@@ -47,7 +36,6 @@ static ncp_drv_t *sim_open(const char *uri, ncp_err_t *err)
             d->delay_ms = strtol(p + 6, NULL, 10);
         } else if (n) {
             ncp_err_internal(err, "sim: unknown option %.*s", (int)n, p);
-            pthread_mutex_destroy(&d->mu);
             free(d);
             return NULL;
         }
@@ -63,39 +51,17 @@ static unsigned sim_flags(const ncp_drv_t *d)
 
 static void sim_close(ncp_drv_t *d)
 {
-    if (!d)
-        return;
-    pthread_mutex_destroy(&d->mu);
-    free(d->faults);
     free(d);
-}
-
-/* Consumes one matching fault; true when the operation must fail. */
-static bool take_fault(ncp_drv_t *d, ncp_drv_op_t op, int64_t no)
-{
-    for (size_t i = 0; i < d->n_faults; i++) {
-        fault_t *f = &d->faults[i];
-        if (f->op == op && f->no == no && f->times > 0) {
-            if (--f->times == 0)
-                d->faults[i] = d->faults[--d->n_faults];
-            return true;
-        }
-    }
-    return false;
 }
 
 static int act(ncp_drv_t *d, ncp_drv_op_t op, const ncp_server_t *s, ncp_err_t *err)
 {
+    (void)op;
+    (void)s;
+    (void)err;
     if (d->delay_ms > 0) {
         struct timespec ts = {d->delay_ms / 1000, (d->delay_ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
-    }
-    pthread_mutex_lock(&d->mu);
-    bool fail = take_fault(d, op, s->no);
-    pthread_mutex_unlock(&d->mu);
-    if (fail) {
-        ncp_err_internal(err, "sim: injected fault op=%d server=%lld", (int)op, (long long)s->no);
-        return -1;
     }
     return 0;
 }
@@ -132,21 +98,6 @@ static int sim_change_spec(ncp_drv_t *d, const ncp_server_t *s, const char *prod
     return act(d, NCP_DRV_CHANGE_SPEC, s, err);
 }
 
-static int sim_fault_set(ncp_drv_t *d, ncp_drv_op_t op, int64_t no, int times, ncp_err_t *err)
-{
-    (void)err;
-    pthread_mutex_lock(&d->mu);
-    if (d->n_faults == d->cap_faults) {
-        d->cap_faults = d->cap_faults ? d->cap_faults * 2 : 8;
-        d->faults = realloc(d->faults, d->cap_faults * sizeof(fault_t));
-        if (!d->faults)
-            abort();
-    }
-    d->faults[d->n_faults++] = (fault_t){op, no, times};
-    pthread_mutex_unlock(&d->mu);
-    return 0;
-}
-
 const ncp_drv_ops_t ncp_drv_sim_ops = {
     .abi = NCP_DRV_ABI,
     .name = "sim",
@@ -160,5 +111,4 @@ const ncp_drv_ops_t ncp_drv_sim_ops = {
     .reboot = sim_reboot,
     .terminate = sim_terminate,
     .change_spec = sim_change_spec,
-    .fault_set = sim_fault_set,
 };

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "domain/fixture.h"
+#include "store/db.h"
 #include "util/arena.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -66,16 +67,25 @@ static int fsync_dir_of(const char *path)
     return r;
 }
 
-int ncpd_master_key_load(const char *db_path, const char *env_key,
-                         uint8_t out[NCP_MASTER_KEY_LEN], ncp_err_t *err)
+int ncpd_master_key_load(const ncpd_conf_t *c, uint8_t out[NCP_MASTER_KEY_LEN], ncp_err_t *err)
 {
+    const char *env_key = c->master_key;
     if (env_key && *env_key) {
         if (ncp_unhex(env_key, out, NCP_MASTER_KEY_LEN) < 0)
             ncp_sha256(env_key, strlen(env_key), out);
         return 0;
     }
     char path[4096], tmp[4200];
-    snprintf(path, sizeof(path), "%s.key", db_path);
+    if (c->master_key_file) {
+        snprintf(path, sizeof(path), "%s", c->master_key_file);
+    } else if (ncp_db_is_pg(c->db)) {
+        ncp_err_internal(err, "a PostgreSQL database needs the master key from NCPD_MASTER_KEY"
+                              " or --master-key-file PATH (the same on every node): there is no"
+                              " folder beside the database to keep a key file in");
+        return -1;
+    } else {
+        snprintf(path, sizeof(path), "%s.key", c->db);
+    }
     int r = key_file_read(path, out, err);
     if (r != 0)
         return r < 0 ? -1 : 0;
@@ -278,8 +288,14 @@ static bool stdout_is_journal(void)
 
 /* Generated bootstrap credentials, shown once: on stdout, or (stdout being
  * the journal, where a secret must not go) in the 0600 file <db>.credentials. */
-static int show_credentials(const char *db, const char *ak, const char *sk, ncp_err_t *err)
+static int show_credentials(const ncpd_conf_t *c, const char *ak, const char *sk,
+                            ncp_err_t *err)
 {
+    /* beside the SQLite file; for PostgreSQL beside the master key file, else
+     * in the working folder (the unit's state directory) */
+    const char *db = !ncp_db_is_pg(c->db)      ? c->db
+                     : c->master_key_file      ? c->master_key_file
+                                               : "ncpd-bootstrap";
     if (!stdout_is_journal()) {
         printf("ncpd: created the bootstrap account; its credentials (shown once):\n"
                "  access_key=%s\n  secret_key=%s\n",
@@ -348,7 +364,7 @@ int ncpd_bootstrap(const ncp_store_ops_t *so, ncp_store_t *st,
                    "bootstrap=1",
                    id, ak);
     if (!c->secret_key) {
-        if (show_credentials(c->db, ak, sk, err) < 0)
+        if (show_credentials(c, ak, sk, err) < 0)
             return -1;
     } else {
         printf("ncpd: created the bootstrap account with access key %s\n", ak);
@@ -413,11 +429,11 @@ int ncpd_account_main(int argc, char **argv)
     int ret = 1;
     ncp_err_t err;
     ncp_err_init(&err);
-    const ncp_store_ops_t *so = ncp_store_backend("sqlite");
+    const ncp_store_ops_t *so = &ncp_store_ops;
     uint8_t key[NCP_MASTER_KEY_LEN];
     ncp_arena_t *a = ncp_arena_new(4096);
     ncp_store_t *st = NULL;
-    if (ncpd_master_key_load(c.db, c.master_key, key, &err) < 0)
+    if (ncpd_master_key_load(&c, key, &err) < 0)
         goto cleanup;
     st = so->open(c.db, &err);
     if (!st || ncpd_master_key_verify(so, st, key, &err) < 0)
@@ -437,7 +453,7 @@ int ncpd_account_main(int argc, char **argv)
         if (ncpd_account_create(so, st, key, arg, NULL, NULL, 0, 0, ak, sk, &id, &err) < 0 ||
             so->commit(st, &err) < 0) {
             so->rollback(st);
-            if (strstr(err.detail, "UNIQUE"))
+            if (strstr(err.detail, "UNIQUE") || strstr(err.detail, "unique"))
                 snprintf(err.detail, sizeof(err.detail), "account %s already exists", arg);
             goto cleanup;
         }

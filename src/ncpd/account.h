@@ -8,10 +8,12 @@
 #include "util/crypto.h"
 #include "util/err.h"
 
-/* The master key: NCPD_MASTER_KEY (64 hex digits, or any text, hashed), else
- * the 0600 file "<db>.key" beside the database, created on first use. */
-int ncpd_master_key_load(const char *db_path, const char *env_key,
-                         uint8_t out[NCP_MASTER_KEY_LEN], ncp_err_t *err);
+/* The master key: master-key (NCPD_MASTER_KEY: 64 hex digits, or any text,
+ * hashed), else the file master-key-file, else the 0600 file "<db>.key"
+ * beside a SQLite database; a file is created on first use. A PostgreSQL
+ * database has no "beside": it needs one of the first two, else an error
+ * that says so. */
+int ncpd_master_key_load(const ncpd_conf_t *c, uint8_t out[NCP_MASTER_KEY_LEN], ncp_err_t *err);
 /* Records a check value on first use; afterwards refuses a different key. */
 int ncpd_master_key_verify(const ncp_store_ops_t *so, ncp_store_t *st,
                            const uint8_t key[NCP_MASTER_KEY_LEN], ncp_err_t *err);

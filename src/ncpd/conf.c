@@ -69,7 +69,9 @@ static const opt_t opts[] = {
      "address of the API listener: a numeric IPv4 or [IPv6] address and a port; port 0 picks "
      "a free one"},
     {"db", "NCPD_DB", T_PATH, "PATH", "./var/ncpd.db", 0, 4000, NULL, 0, FIELD(db), 0,
-     "SQLite database (WAL, fsync on commit); its parent directory is created when missing"},
+     "the database: a SQLite file (WAL, fsync on commit; its parent directory is created "
+     "when missing) or a PostgreSQL URI, postgresql://USER@HOST/DB or "
+     "postgresql://USER@/DB?host=/run/postgresql (several nodes may share it)"},
     {"sim-step-ms", "NCPD_SIM_STEP_MS", T_UINT, "N", "1000", 0, 86400000, NULL, 0,
      FIELD(sim_step_ms), 0,
      "duration of each simulated transition step in milliseconds; 0: as soon as the "
@@ -132,6 +134,14 @@ static const opt_t opts[] = {
      FIELD(master_key), 0,
      "key that seals API secrets in the database (64 hex digits, or any text, hashed); unset: "
      "the file named like the database plus .key, created on first use"},
+    {"master-key-file", "NCPD_MASTER_KEY_FILE", T_PATH, "PATH", NULL, 0, 4095, NULL, 0,
+     FIELD(master_key_file), 0,
+     "file holding the master key (64 hex digits), created (0600) when missing; with a "
+     "PostgreSQL database the key must come from here or from master-key, and every node "
+     "needs the same key"},
+    {"node-id", "NCPD_NODE_ID", T_STR, "NAME", NULL, 0, 200, NULL, 0, FIELD(node_id), 0,
+     "this node's name among several sharing one PostgreSQL database (the scheduler's lease, "
+     "the owner of claimed transitions); unset: HOSTNAME:PORT of the listener"},
     {"admin-token", "NCPD_ADMIN_TOKEN", T_STR, "TOKEN", NULL, 0, 4095, NULL, F_SECRET,
      FIELD(admin_token), 0, "enables POST /_ncpd/faults (test fault switch) for this token"},
 };

@@ -47,6 +47,8 @@ typedef struct ncpd_conf {
     int metrics_port;
     const char *admin_token;
     const char *access_key, *secret_key, *master_key;
+    const char *master_key_file; /* the master key's file (PostgreSQL needs this or master_key) */
+    const char *node_id;        /* this node's name among several on one database */
 
     /* where each option's value came from (ncpd config show) */
     unsigned char src[NCPD_CONF_MAX_OPTS];

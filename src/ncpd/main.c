@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "act/act.h"
 #include "domain/catalog.h"
 #include "ncpd/account.h"
 #include "ncpd/conf.h"
+#include "store/db.h"
 #include "ncpd/console.h"
 #include "ncpd/httpd.h"
 #include "ncpd/metrics_http.h"
@@ -131,15 +133,25 @@ static int run(ncpd_conf_t *c)
         ncp_err_internal(&err, "the action table is not sorted or handlers are missing");
         goto cleanup;
     }
-    ensure_parent(c->db);
-    app.so = ncp_store_backend("sqlite");
+    if (!ncp_db_is_pg(c->db))
+        ensure_parent(c->db);
+    char node_id[300];
+    if (c->node_id) {
+        snprintf(node_id, sizeof(node_id), "%s", c->node_id);
+    } else {
+        char host[256] = "localhost";
+        gethostname(host, sizeof(host) - 1);
+        snprintf(node_id, sizeof(node_id), "%s:%d", host, c->port);
+    }
+    app.node_id = node_id;
+    app.so = &ncp_store_ops;
     pending.so = app.so;
     app.step_ms = c->sim_step_ms;
     app.admin_token = c->admin_token;
     app.log_requests = c->log_requests;
     app.can_defer = true; /* httpd.c finishes deferred requests on threads of their own */
     register_metrics(&pending, tls);
-    if (ncpd_master_key_load(c->db, c->master_key, app.master_key, &err) < 0)
+    if (ncpd_master_key_load(c, app.master_key, &err) < 0)
         goto cleanup;
     st = app.so->open(c->db, &err);
     if (!st || ncpd_master_key_verify(app.so, st, app.master_key, &err) < 0 ||
@@ -152,7 +164,8 @@ static int run(ncpd_conf_t *c)
     app.committer = ncp_commit_new(app.so, c->db, &err);
     if (!app.committer || ncp_commit_start(app.committer) < 0)
         goto cleanup;
-    app.sched = ncp_sched_new(app.so, c->db, c->sim_step_ms, app.committer, &app.drv, &err);
+    app.sched = ncp_sched_new(app.so, c->db, c->sim_step_ms, app.committer, &app.drv,
+                              app.node_id, &err);
     if (!app.sched || ncp_sched_start(app.sched) < 0)
         goto cleanup;
     if (ncp_sched_recovered(app.sched))

@@ -1,5 +1,6 @@
 /* sched.c: see sched.h. */
 #include "sched/sched.h"
+#include "sched/sched_int.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -7,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/catalog.h"
 #include "domain/state.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -27,6 +27,10 @@ struct ncp_sched {
     int64_t wall_mono_ms;   /* wall clock minus monotonic clock at the last pass */
     int64_t clamp_mono_ms;  /* monotonic time of the last clamp */
     int recovered;
+    const char *node_id;
+    bool shared;            /* several nodes: steps only while holding the lease */
+    bool leader;            /* held the lease at the last pass */
+    bool failing;           /* the last pass failed (logged once) */
 };
 
 /* A never-due time for claimed rows (they wait for their confirmation). */
@@ -48,7 +52,8 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
     s->op = p->first.op;
     if (so->server_set_state(st, s->no, s->status, s->op, 0, err) < 0)
         return -1;
-    ncp_trans_t t = {.server_no = s->no,
+    ncp_trans_t t = {.no = s->no,
+                     .res_kind = NCP_KIND_SERVER,
                      .account_id = s->account_id,
                      .kind = kind,
                      .step = 0,
@@ -63,21 +68,23 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
 }
 
 int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
-                    ncp_tr_kind_t kind, const char *arg, ncp_err_t *err)
+                    ncp_tr_kind_t kind, const char *arg, const char *owner, ncp_err_t *err)
 {
     const ncp_path_t *p = ncp_state_path(kind);
     if (!p) {
         ncp_err_internal(err, "no path for transition %d", (int)kind);
         return -1;
     }
-    ncp_trans_t t = {.server_no = s->no,
+    ncp_trans_t t = {.no = s->no,
+                     .res_kind = NCP_KIND_SERVER,
                      .account_id = s->account_id,
                      .kind = kind,
                      .due_ms = NEVER_MS,
                      .phase = NCP_PHASE_CLAIMED,
                      .prev_status = s->status,
                      .prev_op = s->op,
-                     .arg = arg};
+                     .arg = arg,
+                     .owner = owner};
     if (!(p->first.flags & NCP_STEP_KEEP_STATUS))
         s->status = p->first.status;
     s->op = p->first.op;
@@ -86,99 +93,57 @@ int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
     return so->trans_put(st, &t, err);
 }
 
-int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
-                      int64_t server_no, bool ok, int64_t now_ms, int64_t step_ms,
-                      ncp_err_t *err)
+/* The table of a resource kind, or NULL. */
+static const ncp_sched_kind_t *kind_of(ncp_kind_t k)
+{
+    switch (k) {
+    case NCP_KIND_SERVER: return &ncp_sched_server_kind;
+    default: return NULL;
+    }
+}
+
+int ncp_sched_next(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t *t, ncp_err_t *err)
+{
+    t->due_ms = env->now_ms + env->step_ms;
+    t->wait_ms = env->step_ms;
+    return env->so->trans_put(st, t, err);
+}
+
+int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a, int64_t no,
+                      bool ok, int64_t now_ms, int64_t step_ms, ncp_err_t *err)
 {
     ncp_trans_t t;
-    int r = so->trans_get(st, a, server_no, &t, err);
+    int r = so->trans_get(st, a, no, &t, err);
     if (r < 0)
         return -1;
-    if (r == 0 || t.phase != NCP_PHASE_CLAIMED) {
-        ncp_err_internal(err, "server %lld has no claimed transition to confirm",
-                         (long long)server_no);
+    const ncp_sched_kind_t *k = r == 1 ? kind_of(t.res_kind) : NULL;
+    if (r == 0 || t.phase != NCP_PHASE_CLAIMED || !k) {
+        ncp_err_internal(err, "instance %lld has no claimed transition to confirm",
+                         (long long)no);
         return -1;
     }
+    ncp_sched_env_t env = {so, a, now_ms, step_ms};
     if (ok) {
         t.phase = NCP_PHASE_RUNNING;
-        t.due_ms = now_ms + step_ms;
-        t.wait_ms = step_ms;
-        return so->trans_put(st, &t, err);
+        return ncp_sched_next(&env, st, &t, err);
     }
-    if (t.kind == NCP_TR_CREATE) {
-        /* the machine was never made: the server goes, its numbers stay retired */
-        ncp_server_t s;
-        r = so->server_get(st, a, t.account_id, server_no, &s, err);
-        if (r < 0)
-            return -1;
-        ncp_instance_t in = {server_no, NCP_KIND_SERVER, t.account_id, true};
-        if (so->server_delete(st, server_no, err) < 0 || so->instance_put(st, &in, err) < 0)
-            return -1;
-        if (r == 1 && s.basic_storage_no) {
-            ncp_instance_t disk = {s.basic_storage_no, NCP_KIND_STORAGE, t.account_id, true};
-            if (so->instance_put(st, &disk, err) < 0)
-                return -1;
-        }
-    } else if (so->server_set_state(st, server_no, t.prev_status, t.prev_op, 0, err) < 0) {
+    if (k->undo(&env, st, &t, err) < 0)
         return -1;
-    }
-    return so->trans_delete(st, server_no, err);
+    return so->trans_delete(st, no, err);
 }
 
 /* Applies the next step of t with connection db. */
 static int apply(ncp_sched_t *sc, ncp_store_t *db, ncp_trans_t *t, int64_t now, ncp_err_t *err)
 {
-    const ncp_store_ops_t *so = sc->so;
-    ncp_server_t s;
-    int r = so->server_get(db, sc->arena, t->account_id, t->server_no, &s, err);
-    if (r < 0)
-        return -1;
-    if (r == 0) /* the server is gone: nothing left to do */
-        return so->trans_delete(db, t->server_no, err);
-    const ncp_path_t *p = ncp_state_path(t->kind);
-    if (!p) {
-        ncp_log_error("sched: server=%lld has unknown transition kind %d; clearing it",
-                      (long long)t->server_no, (int)t->kind);
-        if (so->server_set_state(db, s.no, s.status, NCP_OP_NULL, 0, err) < 0)
-            return -1;
-        return so->trans_delete(db, t->server_no, err);
+    const ncp_sched_kind_t *k = kind_of(t->res_kind);
+    if (!k) {
+        ncp_log_error("sched: instance=%lld has a transition of unknown resource kind %d; "
+                      "clearing it",
+                      (long long)t->no, (int)t->res_kind);
+        return sc->so->trans_delete(db, t->no, err);
     }
-    if (t->kind == NCP_TR_STORAGE && --t->remaining > 0) {
-        t->due_ms = now + sc->step_ms;
-        t->wait_ms = sc->step_ms;
-        return so->trans_put(db, t, err);
-    }
-    const ncp_step_t *step = &p->steps[t->step < p->nsteps ? t->step : p->nsteps - 1];
-    if (step->flags & NCP_STEP_GONE) {
-        ncp_instance_t in = {s.no, NCP_KIND_SERVER, s.account_id, true};
-        ncp_instance_t disk = {s.basic_storage_no, NCP_KIND_STORAGE, s.account_id, true};
-        if (so->server_delete(db, s.no, err) < 0 || so->instance_put(db, &in, err) < 0 ||
-            (s.basic_storage_no && so->instance_put(db, &disk, err) < 0))
-            return -1;
-        return so->trans_delete(db, t->server_no, err);
-    }
-    ncp_status_t st = (step->flags & NCP_STEP_KEEP_STATUS) ? s.status : step->status;
-    if (step->flags & NCP_STEP_APPLY_SPEC) {
-        const ncp_product_t *pr = t->arg ? ncp_catalog_product(t->arg) : NULL;
-        if (pr) {
-            s.product_code = pr->code;
-            s.cpu = pr->cpu;
-            s.memory = pr->memory;
-            s.disk_detail = pr->disk_detail;
-            s.instance_type = pr->product_type;
-            if (so->server_put(db, &s, err) < 0)
-                return -1;
-        }
-    }
-    if (so->server_set_state(db, s.no, st, step->op,
-                             (step->flags & NCP_STEP_UPTIME) ? now : 0, err) < 0)
-        return -1;
-    t->step++;
-    if (t->step >= p->nsteps || t->kind == NCP_TR_STORAGE)
-        return so->trans_delete(db, t->server_no, err);
-    t->due_ms = now + sc->step_ms;
-    t->wait_ms = sc->step_ms;
-    return so->trans_put(db, t, err);
+    ncp_sched_env_t env = {sc->so, sc->arena, now, sc->step_ms};
+    return k->step(&env, db, t, err);
 }
 
 typedef struct pass {
@@ -197,6 +162,18 @@ static int apply_due(void *arg, ncp_store_t *st, ncp_err_t *err)
     size_t n = 0;
     p->applied = 0;
     ncp_arena_reset(p->sc->arena);
+    if (p->sc->shared) {
+        int r = p->sc->so->lease_take(st, p->sc->node_id, NCP_SCHED_LEASE_MS, err);
+        if (r < 0)
+            return -1;
+        if (r == 0 && p->sc->leader)
+            ncp_log_notice("event=sched_lease_lost node=%s", p->sc->node_id);
+        if (r == 1 && !p->sc->leader)
+            ncp_log_notice("event=sched_lease_taken node=%s", p->sc->node_id);
+        p->sc->leader = r == 1;
+        if (r == 0)
+            return 0; /* another node applies the steps */
+    }
     if (p->clamp && (p->clamped = p->sc->so->trans_clamp(st, p->now, INT64_MAX, err)) < 0)
         return -1;
     if (p->sc->so->trans_due(st, p->sc->arena, p->now, BATCH, due, &n, err) < 0)
@@ -251,19 +228,31 @@ static void *loop(void *arg)
         int64_t now = ncp_clock_now_ms();
         int n = ncp_sched_run_due(sc, now, &err);
         ncp_metrics_sched_pass(n); /* metrics hook */
-        int64_t wait_ms = 1000;
+        /* a shared database: the lease is renewed (or watched) three times per period */
+        int64_t cap_ms = sc->shared ? NCP_SCHED_LEASE_MS / 3 : 1000;
+        int64_t wait_ms = cap_ms;
         if (n < 0) {
-            ncp_log_error("sched: pass failed: %s", err.detail[0] ? err.detail : err.msg);
+            /* once per outage, not ten times a second */
+            if (!sc->failing)
+                ncp_log_error("sched: pass failed: %s (retrying every 100 ms)",
+                              err.detail[0] ? err.detail : err.msg);
+            sc->failing = true;
             wait_ms = 100;
-        } else if (n > 0) {
+        } else if (sc->failing) {
+            ncp_log_notice("event=sched_recovered");
+            sc->failing = false;
+        }
+        if (n > 0) {
             wait_ms = 0; /* more may be due */
-        } else {
+        } else if (n == 0) {
             int64_t next = 0;
             ncp_err_init(&err);
-            if (sc->so->trans_next_due(sc->st, &next, &err) == 1) {
-                wait_ms = next - ncp_clock_now_ms();
-                if (wait_ms > 1000)
-                    wait_ms = 1000;
+            if (sc->leader || !sc->shared) {
+                if (sc->so->trans_next_due(sc->st, &next, &err) == 1) {
+                    wait_ms = next - ncp_clock_now_ms();
+                    if (wait_ms > cap_ms)
+                        wait_ms = cap_ms;
+                }
             }
         }
 
@@ -287,9 +276,9 @@ static void *loop(void *arg)
     return NULL;
 }
 
-ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
+ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *uri, int64_t step_ms,
                            ncp_committer_t *committer, const ncp_driver_t *drv,
-                           ncp_err_t *err)
+                           const char *node_id, ncp_err_t *err)
 {
     ncp_sched_t *sc = calloc(1, sizeof(*sc));
     if (!sc)
@@ -298,11 +287,13 @@ ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64
     sc->committer = committer;
     sc->drv = drv;
     sc->step_ms = step_ms;
-    sc->st = so->open(db_path, err);
+    sc->node_id = node_id ? node_id : "local";
+    sc->st = so->open(uri, err);
     if (!sc->st) {
         free(sc);
         return NULL;
     }
+    sc->shared = so->shared(sc->st);
     sc->arena = ncp_arena_new(64 * 1024);
     pthread_mutex_init(&sc->mu, NULL);
     pthread_condattr_t ca;
@@ -364,30 +355,24 @@ static int recover_claims(ncp_sched_t *sc, ncp_err_t *err)
         ncp_arena_reset(sc->arena);
         if (sc->so->begin(sc->st, false, err) < 0)
             return -1;
-        int r = sc->so->trans_claimed(sc->st, sc->arena, BATCH, rows, &n, err);
+        /* one node alone on its database: every claim is its own */
+        int r = sc->so->trans_claimed(sc->st, sc->arena, sc->shared ? sc->node_id : NULL, BATCH,
+                                      rows, &n, err);
         sc->so->rollback(sc->st);
         if (r < 0)
             return -1;
         if (n == 0)
             return 0;
         for (size_t i = 0; i < n; i++) {
-            ncp_server_t s;
             ncp_err_t derr;
             ncp_err_init(&derr);
-            if (sc->so->begin(sc->st, false, err) < 0)
-                return -1;
-            r = sc->so->server_get(sc->st, sc->arena, rows[i].account_id, rows[i].server_no, &s,
-                                   err);
-            sc->so->rollback(sc->st);
-            if (r < 0)
-                return -1;
-            int op = ncp_drv_op_of(rows[i].kind);
-            bool ok = r == 1 && op >= 0 && sc->drv &&
-                      ncp_drv_call(sc->drv, (ncp_drv_op_t)op, &s, rows[i].arg, &derr) == 0;
-            ncp_log_info("sched: recovered the claimed transition kind=%d of server=%lld: %s%s",
-                         (int)rows[i].kind, (long long)rows[i].server_no,
-                         ok ? "carried out" : "undone", ok ? "" : derr.detail);
-            confirm_job_t j = {sc, rows[i].server_no, ok};
+            const ncp_sched_kind_t *k = kind_of(rows[i].res_kind);
+            ncp_sched_env_t env = {sc->so, sc->arena, ncp_clock_now_ms(), sc->step_ms};
+            bool ok = k && k->redrive(&env, sc->st, sc->drv, &rows[i], &derr) == 0;
+            ncp_log_info("sched: recovered the claimed transition kind=%d of %s=%lld: %s%s",
+                         (int)rows[i].kind, k ? k->name : "instance", (long long)rows[i].no,
+                         ok ? "carried out" : "undone ", ok ? "" : derr.detail);
+            confirm_job_t j = {sc, rows[i].no, ok};
             if (write_unit(sc, confirm_one, &j, err) < 0)
                 return -1;
             sc->recovered++;

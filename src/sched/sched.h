@@ -33,20 +33,25 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
  * the steps (ok) or undoes the claim (!ok): the previous state comes back,
  * and a claimed create disappears with its numbers retired. */
 int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
-                    ncp_tr_kind_t kind, const char *arg, ncp_err_t *err);
-int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
-                      int64_t server_no, bool ok, int64_t now_ms, int64_t step_ms,
-                      ncp_err_t *err);
+                    ncp_tr_kind_t kind, const char *arg, const char *owner, ncp_err_t *err);
+int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a, int64_t no,
+                      bool ok, int64_t now_ms, int64_t step_ms, ncp_err_t *err);
 
-/* Opens its own connection to db_path (for reads); clamps due times to
- * now + their wait so a restart with a shorter step, or a clock set back
+/* Opens its own connection to the database (for reads); clamps due times
+ * to now + their wait so a restart with a shorter step, or a clock set back
  * while ncpd was down, does not wait for the old time. With a committer,
  * steps are applied as group-commit jobs (one writer for the whole
  * daemon); without, in its own transactions. `drv` completes claims left
- * by requests that died between their claim and its confirmation. */
-ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *db_path, int64_t step_ms,
+ * by requests that died between their claim and its confirmation.
+ *
+ * On a database shared by several nodes, one scheduler at a time applies
+ * steps: it holds a lease in the store, renewed in the same transaction as
+ * the steps it applies (so no step is ever applied twice), that another
+ * node takes over when it is not renewed for NCP_SCHED_LEASE_MS. */
+#define NCP_SCHED_LEASE_MS 1200
+ncp_sched_t *ncp_sched_new(const ncp_store_ops_t *so, const char *uri, int64_t step_ms,
                            ncp_committer_t *committer, const ncp_driver_t *drv,
-                           ncp_err_t *err);
+                           const char *node_id, ncp_err_t *err);
 /* Recovers the claims found in the store (their requests are gone: the
  * driver is asked again, then the outcome recorded), then starts the thread.
  * Call before requests are served. */

@@ -53,7 +53,7 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
     if (so->begin(c->st, true, &berr) < 0) {
         ncp_metrics_add(NCP_M_STORE_ERR_COMMIT, 1); /* metrics hook */
         for (job_t *j = jobs; j; j = j->next) {
-            ncp_err_internal(j->err, "begin failed: %s", berr.detail);
+            *j->err = berr; /* a database that is down answers 503, anything else 1300 */
             j->rc = -1;
         }
         return;
@@ -73,17 +73,32 @@ static void run_batch(ncp_committer_t *c, job_t *jobs)
     }
     if (so->commit(c->st, &berr) == 0)
         return;
-    die_undecided("commit", &berr);
+    if (berr.code != NCP_E_GW_UNAVAILABLE)
+        die_undecided("commit", &berr);
+    /* PostgreSQL went away during COMMIT: the outcome is unknown here, but
+     * the database decides it durably on its own; every job of the batch is
+     * answered as a gateway's "unavailable" (503), never as a failure, and
+     * the node serves on when the database is back. */
+    ncp_log_warn("event=commit_unknown detail=%s jobs_answered=503", berr.detail);
+    for (job_t *j = jobs; j; j = j->next) {
+        ncp_err_init(j->err);
+        *j->err = berr;
+        j->rc = -1;
+    }
+    return;
 fail_all:
     /* a savepoint could not be released or undone: nothing of the batch is
      * committed yet, so undoing it all is a definite failure for every job */
     ncp_metrics_add(NCP_M_STORE_ERR_COMMIT, 1); /* metrics hook */
-    if (so->rollback(c->st) < 0)
+    if (so->rollback(c->st) < 0 && berr.code != NCP_E_GW_UNAVAILABLE)
         die_undecided("rollback", &berr);
     for (job_t *j = jobs; j; j = j->next) {
         if (j->rc == 0 || !j->err->is_set) {
             ncp_err_init(j->err);
-            ncp_err_internal(j->err, "batch commit failed: %s", berr.detail);
+            if (berr.code == NCP_E_GW_UNAVAILABLE)
+                *j->err = berr;
+            else
+                ncp_err_internal(j->err, "batch commit failed: %s", berr.detail);
         }
         j->rc = -1;
     }

@@ -1,13 +1,15 @@
-/* store.h: the persistence vtable (sqlite3_vfs style: versioned, named).
+/* store.h: the persistence interface (sqlite3_vfs style: versioned, named).
  *
  * A ncp_store_t is one connection, used by one thread at a time; every
  * thread that needs the store opens its own. Writes happen between
  * begin(write=true) and commit(); an answered mutation has been committed
- * (and, in the durable configuration, fsynced) before the answer leaves.
+ * (and fsynced) before the answer leaves.
  *
  * Return convention: 0/-1, or 1/0/-1 for look-ups where absence is normal.
- * Strings in results live in the caller's arena. Backends: store_sqlite.c
- * (default, WAL). PostgreSQL arrives later behind the same ops. */
+ * Strings in results live in the caller's arena. The operations are written
+ * once (store.c, schema.c) over a thin database layer (db.h) with two
+ * backends: SQLite (a file path, WAL) and PostgreSQL (a postgresql:// URI,
+ * shared by several nodes). */
 #ifndef NCP_STORE_H
 #define NCP_STORE_H
 #include <stdbool.h>
@@ -74,8 +76,12 @@ typedef int (*ncp_login_key_cb)(void *ctx, const ncp_login_key_t *k);
 typedef struct ncp_store_ops {
     int abi;
     const char *name;
-    ncp_store_t *(*open)(const char *path, ncp_err_t *err);
+    /* uri: a SQLite file path or a postgresql:// (postgres://) URI; migrates */
+    ncp_store_t *(*open)(const char *uri, ncp_err_t *err);
     void (*close)(ncp_store_t *st);
+    /* true when other processes may write the same database at any time
+     * (PostgreSQL: several nodes); false for SQLite (one node) */
+    bool (*shared)(const ncp_store_t *st);
 
     int (*begin)(ncp_store_t *st, bool write, ncp_err_t *err);
     int (*commit)(ncp_store_t *st, ncp_err_t *err);
@@ -146,9 +152,9 @@ typedef struct ncp_store_ops {
                        ncp_err_t *err);
 
     int (*trans_put)(ncp_store_t *st, const ncp_trans_t *t, ncp_err_t *err);
-    int (*trans_get)(ncp_store_t *st, ncp_arena_t *a, int64_t server_no, ncp_trans_t *out,
+    int (*trans_get)(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_trans_t *out,
                      ncp_err_t *err);
-    int (*trans_delete)(ncp_store_t *st, int64_t server_no, ncp_err_t *err);
+    int (*trans_delete)(ncp_store_t *st, int64_t no, ncp_err_t *err);
     /* running rows due at now_ms, earliest first */
     int (*trans_due)(ncp_store_t *st, ncp_arena_t *a, int64_t now_ms, size_t max,
                      ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
@@ -156,16 +162,27 @@ typedef struct ncp_store_ops {
     /* every running row due later than now_ms + w, w = min(its wait_ms, max_wait_ms), is
      * due at now_ms + w (and waits w from now on); returns how many moved */
     int (*trans_clamp)(ncp_store_t *st, int64_t now_ms, int64_t max_wait_ms, ncp_err_t *err);
-    /* rows in phase NCP_PHASE_CLAIMED */
-    int (*trans_claimed)(ncp_store_t *st, ncp_arena_t *a, size_t max, ncp_trans_t *out,
-                         size_t *n_out, ncp_err_t *err);
+    /* rows in phase NCP_PHASE_CLAIMED claimed by node `owner` */
+    int (*trans_claimed)(ncp_store_t *st, ncp_arena_t *a, const char *owner, size_t max,
+                         ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
     /* Number of pending transitions (for the metrics); may be NULL. */
     int (*trans_count)(ncp_store_t *st, int64_t *n_out, ncp_err_t *err);
+
+    /* The fault switch (/_ncpd/faults), shared by every node: make the next
+     * `times` driver calls of operation `op` on instance `no` fail.
+     * fault_take consumes one: 1 when the call must fail. */
+    int (*fault_set)(ncp_store_t *st, int op, int64_t no, int times, ncp_err_t *err);
+    int (*fault_take)(ncp_store_t *st, int op, int64_t no, ncp_err_t *err);
+    /* The scheduler's lease (one node applies timed transitions at a time):
+     * 1 when `node` holds it for lease_ms more (taken or renewed), 0 when
+     * another node does. In a write transaction; times by the database. */
+    int (*lease_take)(ncp_store_t *st, const char *node, int64_t lease_ms, ncp_err_t *err);
 } ncp_store_ops_t;
 
-extern const ncp_store_ops_t ncp_store_sqlite_ops;
+extern const ncp_store_ops_t ncp_store_ops;
 
-/* Backend by name ("sqlite"), or NULL. */
+/* The store (one implementation; the backend follows the URI), or NULL for
+ * an unknown name. */
 const ncp_store_ops_t *ncp_store_backend(const char *name);
 
 #endif

@@ -36,6 +36,47 @@ BIN = os.environ.get("NCPD_BIN") or os.path.join(REPO, "build", "ncpd")
 SHARED = os.environ.get("NCPD_SHARED") or os.path.join(os.path.dirname(REPO), "shared")
 SEED_FILE = os.path.join(SHARED, "seed", "stopServerInstances.txt")
 
+# NCPD_TEST_PG: base URI of a PostgreSQL cluster (scripts/pg-test.sh, `make test-pg`): every
+# daemon then gets a fresh database of its own there instead of a SQLite file.
+PG_BASE = os.environ.get("NCPD_TEST_PG") or None
+_PG_SEQ = [0]
+_PG_LOCK = threading.Lock()
+
+
+def pg_uri(dbname):
+    """PG_BASE with its database replaced by dbname."""
+    return PG_BASE.replace("/postgres?", "/%s?" % dbname, 1)
+
+
+def pg_exec(sql, dbname="postgres", timeout=60.0):
+    """Run sql with psql on the test cluster; (returncode, stdout, stderr), rows as a|b."""
+    r = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d",
+                        pg_uri(dbname), "-c", sql], stdin=subprocess.DEVNULL,
+                       capture_output=True, timeout=timeout)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+
+
+def pg_new_database():
+    """A new empty database on the test cluster; its URI."""
+    with _PG_LOCK:
+        _PG_SEQ[0] += 1
+        name = "e2e_%d_%d" % (os.getpid(), _PG_SEQ[0])
+    rc, out, err = pg_exec("CREATE DATABASE %s" % name)
+    if rc != 0:
+        raise RuntimeError("cannot create database %s: %s" % (name, err))
+    return pg_uri(name)
+
+
+def pg_drop_database(uri):
+    name = uri.split("/", 3)[3].split("?")[0]
+    pg_exec("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+
+
+def skip_on_pg(why):
+    """Decorator: a test of the SQLite backend only (its files, its fsync)."""
+    return unittest.skipIf(PG_BASE is not None, "SQLite only: " + why)
+
+
 ACCESS_KEY = "TESTACCESSKEY0000001"
 SECRET_KEY = "TESTSECRETKEY000000000000000000000000001"  # 40 chars
 MASTER_KEY = "e2e-master-key-0123456789abcdef"
@@ -571,7 +612,7 @@ class Daemon:
 
     def __init__(self, fixture="seed", sim_step_ms=30000, admin_token=None, max_body=None,
                  extra_args=(), env=None, master_key=MASTER_KEY, via_env=False, tls=None,
-                 listen=True, faults=False):
+                 listen=True, faults=False, db=None):
         self.fixture = fixture
         self.sim_step_ms = sim_step_ms
         self.admin_token = admin_token
@@ -586,7 +627,9 @@ class Daemon:
         self.listen = listen  # False: the listen address comes from a configuration file
         self.tmpdir = tempfile.mkdtemp(prefix="ncpd-e2e-db-")
         self.logdir = tempfile.mkdtemp(prefix="ncpd-e2e-log-")
-        self.db = os.path.join(self.tmpdir, "ncpd.db")
+        # db: a database shared with other daemons (several nodes), not removed at cleanup
+        self.own_db = db is None
+        self.db = db or (pg_new_database() if PG_BASE else os.path.join(self.tmpdir, "ncpd.db"))
         self.proc = None
         self.port = None
         self.starts = 0
@@ -694,6 +737,10 @@ class Daemon:
         if self.tls:
             args += ["--tls-cert", self.tls[0], "--tls-key", self.tls[1]]
         args += self.extra_args
+        if PG_BASE and "--node-id" not in args:
+            # one name for the life of this daemon, whatever port each start gets: a
+            # restarted node completes the transitions it claimed before (sched.c)
+            args += ["--node-id", "e2e-%d" % id(self)]
         self._log = open(self.log_path, "ab")
         self._log.write(("\n=== start %d: %s\n" % (self.starts, " ".join(args))).encode())
         self._log.flush()
@@ -810,6 +857,8 @@ class Daemon:
             if not os.environ.get("NCPD_E2E_KEEP") and report is None:
                 shutil.rmtree(self.tmpdir, ignore_errors=True)
                 shutil.rmtree(self.logdir, ignore_errors=True)
+                if PG_BASE and self.own_db and self.db.startswith("postgresql:"):
+                    pg_drop_database(self.db)
         if report is not None:
             raise AssertionError("sanitizer report in %s:\n%s" % (self.log_path, report))
 

@@ -215,9 +215,13 @@ def list_all_servers(client, timeout=15.0):
 # ---------------------------------------------------------------------------
 
 def sqlite(db, sql, timeout=30.0):
-    """Run sql with the sqlite3 CLI on db; return (returncode, stdout text, stderr text)."""
-    r = subprocess.run(["sqlite3", "-cmd", ".timeout 10000", db, sql], stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=timeout)
+    """Run sql on the store of a daemon: the sqlite3 CLI on a SQLite file, psql on a
+    PostgreSQL URI (rows as a|b either way); (returncode, stdout text, stderr text)."""
+    if db.startswith("postgresql:"):
+        args = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", db, "-c", sql]
+    else:
+        args = ["sqlite3", "-cmd", ".timeout 10000", db, sql]
+    r = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout)
     return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
 
 
@@ -231,7 +235,13 @@ def copy_db(db, dest_dir):
 
 
 def integrity_check(db):
-    """`PRAGMA integrity_check` output (stripped); 'ok' when sound."""
+    """`PRAGMA integrity_check` output (stripped); 'ok' when sound. On PostgreSQL: that the
+    database answers a query over every table of the store."""
+    if db.startswith("postgresql:"):
+        rc, out, err = sqlite(db, "SELECT (SELECT count(*) FROM servers) >= 0 AND (SELECT "
+                                  "count(*) FROM transitions) >= 0 AND (SELECT count(*) FROM "
+                                  "instances) >= 0;")
+        return "ok" if rc == 0 and out.strip() == "t" else "psql rc=%d: %s %s" % (rc, out, err)
     rc, out, err = sqlite(db, "PRAGMA integrity_check;")
     if rc != 0:
         return "sqlite3 failed rc=%d: %s %s" % (rc, out, err)
@@ -242,6 +252,8 @@ def crash_image_check(db):
     """Copy the database of a dead daemon, run PRAGMA integrity_check and the
     transition invariants on the copy. Returns a list of problems (empty = fine)."""
     problems = []
+    if db.startswith("postgresql:"):  # the dead daemon's database is the crash image
+        return transition_invariants(db)
     d = tempfile.mkdtemp(prefix="ncpd-r-crash-")
     try:
         copy = copy_db(db, d)
@@ -263,17 +275,17 @@ def transition_invariants(db, settled=False):
     queries = [
         ("server in an operation without a transition row",
          "SELECT no, status, op FROM servers WHERE op != 0 AND no NOT IN "
-         "(SELECT server_no FROM transitions);"),
+         "(SELECT no FROM transitions);"),
         ("transition row of a server that does not exist",
-         "SELECT server_no, kind, step FROM transitions WHERE server_no NOT IN "
+         "SELECT no, kind, step FROM transitions WHERE no NOT IN "
          "(SELECT no FROM servers);"),
         ("transition row of a server that is not in a transition",
-         "SELECT t.server_no, t.kind, s.status, s.op FROM transitions t JOIN servers s "
-         "ON s.no = t.server_no WHERE s.op = 0 AND s.status != 0;"),
+         "SELECT t.no, t.kind, s.status, s.op FROM transitions t JOIN servers s "
+         "ON s.no = t.no WHERE s.op = 0 AND s.status != 0;"),
     ]
     if settled:
         queries += [
-            ("transition rows left after settling", "SELECT server_no, kind, step, due_ms FROM "
+            ("transition rows left after settling", "SELECT no, kind, step, due_ms FROM "
              "transitions;"),
             ("server not in a final state after settling",
              "SELECT no, status, op FROM servers WHERE op != 0 OR status NOT IN (2, 3);"),

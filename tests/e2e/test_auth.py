@@ -4,7 +4,7 @@ import os
 import unittest
 
 from ncpd_harness import (ACCESS_KEY, SECRET_KEY, Client, NcpdTestCase, go_sdk_slice, no_list,
-                          now_ms, signature)
+                          now_ms, signature, skip_on_pg)
 
 AUTH = "Authentication Failed"
 LIST = "getServerInstanceList"
@@ -224,6 +224,7 @@ class AccountCliTest(NcpdTestCase):
 
 class MasterKeyFileTest(NcpdTestCase):
 
+    @skip_on_pg("the key file beside a SQLite database (test_m_nodes.py: PostgreSQL's rules)")
     def test_without_master_key_env_key_file_is_created_and_reused(self):
         d = self.new_daemon(sim_step_ms=30000, master_key=None)
         before = set(os.listdir(d.tmpdir))

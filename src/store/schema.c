@@ -1,0 +1,211 @@
+/* schema.c: the store's schema and its versioned migrations, for every backend.
+ *
+ * Version 6 is the baseline: a new database, SQLite or PostgreSQL, is made
+ * from `baseline` (written once, with the dialect tokens of db.h) and then
+ * takes every migration after it. SQLite databases made before the
+ * baseline existed climb to it through `sqlite_history` (the migrations
+ * they were made with, kept verbatim), then continue the same way.
+ *
+ * Migrations run at start, under the write lock, in one transaction: a
+ * database is at one version or the next, never between; two processes
+ * starting at once on an empty database create it exactly once. A newer
+ * ncpd migrates an older database; an older ncpd refuses a newer one. */
+#include "store/store_int.h"
+
+#include <stdio.h>
+
+#define BASELINE 6
+
+static const char baseline[] =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE accounts(id {AUTOID}, name TEXT NOT NULL UNIQUE, create_ms {INT} NOT NULL);"
+    "CREATE TABLE api_keys(access_key TEXT PRIMARY KEY, account_id {INT} NOT NULL,"
+    "  secret {BLOB} NOT NULL, disabled {INT} NOT NULL DEFAULT 0, create_ms {INT} NOT NULL);"
+    "CREATE TABLE seq(name TEXT PRIMARY KEY, next {INT} NOT NULL);"
+    "INSERT INTO seq(name, next) VALUES('instance', 1030000);"
+    "CREATE TABLE instances(no {ID}, kind {INT} NOT NULL, account_id {INT} NOT NULL,"
+    "  deleted {INT} NOT NULL DEFAULT 0);"
+    "CREATE TABLE acgs(no {ID}, account_id {INT} NOT NULL, name TEXT NOT NULL,"
+    "  description TEXT NOT NULL, is_default {INT} NOT NULL, create_ms {INT} NOT NULL);"
+    "CREATE TABLE servers(no {ID}, account_id {INT} NOT NULL,"
+    "  name TEXT NOT NULL, description TEXT NOT NULL, cpu {INT} NOT NULL,"
+    "  memory {INT} NOT NULL, base_size {INT} NOT NULL, platform TEXT NOT NULL,"
+    "  login_key TEXT NOT NULL, fee_monitoring {INT} NOT NULL, public_ip TEXT NOT NULL,"
+    "  private_ip TEXT NOT NULL, image_name TEXT NOT NULL, image_code TEXT NOT NULL,"
+    "  product_code TEXT NOT NULL, status {INT} NOT NULL, op {INT} NOT NULL,"
+    "  create_ms {INT} NOT NULL, uptime_ms {INT} NOT NULL, protect {INT} NOT NULL,"
+    "  pf_public_ip TEXT NOT NULL, pf_ext_port {INT} NOT NULL, pf_int_port {INT} NOT NULL,"
+    "  zone_no {INT} NOT NULL, region_no {INT} NOT NULL, disk_type TEXT NOT NULL,"
+    "  disk_detail TEXT NOT NULL, instance_type TEXT NOT NULL, user_data TEXT NOT NULL,"
+    "  init_script_no TEXT NOT NULL, basic_storage_no {INT} NOT NULL,"
+    "  root_pw TEXT NOT NULL DEFAULT '', acg_nos TEXT NOT NULL DEFAULT '',"
+    "  n_tags {INT} NOT NULL DEFAULT 0, n_parts {INT} NOT NULL DEFAULT 0,"
+    "  version {INT} NOT NULL DEFAULT 1);"
+    "CREATE INDEX servers_by_account ON servers(account_id, no);"
+    "CREATE INDEX servers_by_name ON servers(account_id, name);"
+    "CREATE INDEX servers_by_key ON servers(account_id, login_key);"
+    "CREATE INDEX servers_by_ip ON servers(zone_no, private_ip);"
+    "CREATE TABLE server_acgs(server_no {INT} NOT NULL, ord {INT} NOT NULL,"
+    "  acg_no {INT} NOT NULL, PRIMARY KEY(server_no, ord)) {NOROWID};"
+    "CREATE INDEX server_acgs_by_acg ON server_acgs(acg_no, server_no);"
+    "CREATE TABLE server_tags(server_no {INT} NOT NULL, ord {INT} NOT NULL,"
+    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(server_no, ord)) {NOROWID};"
+    "CREATE TABLE server_parts(server_no {INT} NOT NULL, ord {INT} NOT NULL,"
+    "  mount_point TEXT NOT NULL, size TEXT NOT NULL, PRIMARY KEY(server_no, ord)) {NOROWID};"
+    "CREATE TABLE transitions(server_no {ID}, account_id {INT} NOT NULL,"
+    "  kind {INT} NOT NULL, step {INT} NOT NULL, remaining {INT} NOT NULL,"
+    "  due_ms {INT} NOT NULL, arg TEXT, wait_ms {INT} NOT NULL DEFAULT 1000,"
+    "  phase {INT} NOT NULL DEFAULT 1, prev_status {INT} NOT NULL DEFAULT 0,"
+    "  prev_op {INT} NOT NULL DEFAULT 0);"
+    "CREATE INDEX transitions_by_due ON transitions(due_ms);"
+    "CREATE TABLE login_keys(account_id {INT} NOT NULL, name TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL, create_ms {INT} NOT NULL, seq {INT} NOT NULL,"
+    "  PRIMARY KEY(account_id, name)) {NOROWID};"
+    "CREATE TABLE acg_rules(no {ID}, acg_no {INT} NOT NULL,"
+    "  protocol TEXT NOT NULL, source_ip TEXT NOT NULL, source_acg_no {INT} NOT NULL,"
+    "  port TEXT NOT NULL, description TEXT NOT NULL);"
+    "CREATE INDEX acg_rules_by_acg ON acg_rules(acg_no, no);"
+    "CREATE TABLE counters(name TEXT PRIMARY KEY, next {INT} NOT NULL) {NOROWID};";
+
+/* SQLite databases made before the baseline: versions 1..6 as they were made. */
+static const char *const sqlite_history[BASELINE] = {
+    /* 1 */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE accounts(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  create_ms INTEGER NOT NULL);"
+    "CREATE TABLE api_keys(access_key TEXT PRIMARY KEY, account_id INTEGER NOT NULL,"
+    "  secret BLOB NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, create_ms INTEGER NOT NULL);"
+    "CREATE TABLE seq(name TEXT PRIMARY KEY, next INTEGER NOT NULL);"
+    "INSERT INTO seq VALUES('instance', 1030000);"
+    "CREATE TABLE instances(no INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
+    "  account_id INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE acgs(no INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  description TEXT NOT NULL, is_default INTEGER NOT NULL, create_ms INTEGER NOT NULL);"
+    "CREATE TABLE servers(no INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, description TEXT NOT NULL, cpu INTEGER NOT NULL,"
+    "  memory INTEGER NOT NULL, base_size INTEGER NOT NULL, platform TEXT NOT NULL,"
+    "  login_key TEXT NOT NULL, fee_monitoring INTEGER NOT NULL, public_ip TEXT NOT NULL,"
+    "  private_ip TEXT NOT NULL, image_name TEXT NOT NULL, image_code TEXT NOT NULL,"
+    "  product_code TEXT NOT NULL, status INTEGER NOT NULL, op INTEGER NOT NULL,"
+    "  create_ms INTEGER NOT NULL, uptime_ms INTEGER NOT NULL, protect INTEGER NOT NULL,"
+    "  pf_public_ip TEXT NOT NULL, pf_ext_port INTEGER NOT NULL, pf_int_port INTEGER NOT NULL,"
+    "  zone_no INTEGER NOT NULL, region_no INTEGER NOT NULL, disk_type TEXT NOT NULL,"
+    "  disk_detail TEXT NOT NULL, instance_type TEXT NOT NULL, user_data TEXT NOT NULL,"
+    "  init_script_no TEXT NOT NULL, basic_storage_no INTEGER NOT NULL);"
+    "CREATE INDEX servers_by_account ON servers(account_id, no);"
+    "CREATE INDEX servers_by_name ON servers(account_id, name);"
+    "CREATE TABLE server_acgs(server_no INTEGER NOT NULL, ord INTEGER NOT NULL,"
+    "  acg_no INTEGER NOT NULL, PRIMARY KEY(server_no, ord)) WITHOUT ROWID;"
+    "CREATE TABLE server_tags(server_no INTEGER NOT NULL, ord INTEGER NOT NULL,"
+    "  key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(server_no, ord)) WITHOUT ROWID;"
+    "CREATE TABLE server_parts(server_no INTEGER NOT NULL, ord INTEGER NOT NULL,"
+    "  mount_point TEXT NOT NULL, size TEXT NOT NULL, PRIMARY KEY(server_no, ord)) WITHOUT ROWID;"
+    "CREATE TABLE transitions(server_no INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL, step INTEGER NOT NULL, remaining INTEGER NOT NULL,"
+    "  due_ms INTEGER NOT NULL, arg TEXT);"
+    "CREATE INDEX transitions_by_due ON transitions(due_ms);",
+    /* 2: login keys, ACG rules, root passwords */
+    "CREATE TABLE login_keys(account_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL, create_ms INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  PRIMARY KEY(account_id, name)) WITHOUT ROWID;"
+    "CREATE TABLE acg_rules(no INTEGER PRIMARY KEY, acg_no INTEGER NOT NULL,"
+    "  protocol TEXT NOT NULL, source_ip TEXT NOT NULL, source_acg_no INTEGER NOT NULL,"
+    "  port TEXT NOT NULL, description TEXT NOT NULL);"
+    "CREATE INDEX acg_rules_by_acg ON acg_rules(acg_no, no);"
+    "CREATE TABLE counters(name TEXT PRIMARY KEY, next INTEGER NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE servers ADD COLUMN root_pw TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX servers_by_key ON servers(account_id, login_key);"
+    "CREATE INDEX servers_by_ip ON servers(zone_no, private_ip);"
+    "CREATE INDEX server_acgs_by_acg ON server_acgs(acg_no, server_no);",
+    /* 3: list reads without child queries: ACG numbers and child counts on the row */
+    "ALTER TABLE servers ADD COLUMN acg_nos TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE servers ADD COLUMN n_tags INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE servers ADD COLUMN n_parts INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE servers SET acg_nos = coalesce((SELECT group_concat(acg_no, ',') FROM"
+    "  (SELECT acg_no FROM server_acgs x WHERE x.server_no = servers.no ORDER BY ord)), ''),"
+    "  n_tags = (SELECT count(*) FROM server_tags t WHERE t.server_no = servers.no),"
+    "  n_parts = (SELECT count(*) FROM server_parts p WHERE p.server_no = servers.no);",
+    /* 4: a version per server row, bumped by every change (rendering cache key) */
+    "ALTER TABLE servers ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+    /* 5: bootstrap done once per database (a flag, not "no account yet") */
+    "INSERT INTO meta(key, value) SELECT 'bootstrapped', '1'"
+    "  WHERE EXISTS (SELECT 1 FROM accounts);",
+    /* 6: claim, act, confirm; due times clamped to their own wait */
+    "ALTER TABLE transitions ADD COLUMN wait_ms INTEGER NOT NULL DEFAULT 1000;"
+    "ALTER TABLE transitions ADD COLUMN phase INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE transitions ADD COLUMN prev_status INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE transitions ADD COLUMN prev_op INTEGER NOT NULL DEFAULT 0;",
+};
+
+/* After the baseline, for every backend (version BASELINE + 1 + index). */
+static const char *const migrations[] = {
+    /* 7: several nodes: the fault switch in the store, one scheduler at a time
+     * (a lease), the node that claimed a transition */
+    "CREATE TABLE faults(op {INT} NOT NULL, no {INT} NOT NULL, times {INT} NOT NULL,"
+    "  PRIMARY KEY(op, no)) {NOROWID};"
+    "CREATE TABLE sched_lease(id {ID}, node TEXT NOT NULL, until_ms {INT} NOT NULL);"
+    "INSERT INTO sched_lease(id, node, until_ms) VALUES(1, '', 0);"
+    "ALTER TABLE transitions ADD COLUMN owner TEXT NOT NULL DEFAULT '';",
+    /* 8: transitions of every kind of resource: the row names the kind and the
+     * number (numbers are unique across kinds) */
+    "ALTER TABLE transitions RENAME COLUMN server_no TO no;"
+    "ALTER TABLE transitions ADD COLUMN res_kind {INT} NOT NULL DEFAULT 1;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+int ncp_schema_version_known(void)
+{
+    return BASELINE + N_MIGRATIONS;
+}
+
+int ncp_schema_migrate(ncp_store_t *st, ncp_err_t *err)
+{
+    const ncp_db_ops_t *o = st->o;
+    int target = ncp_schema_version_known(), v = 0;
+    if (o->schema_version(st->db, &v, err) < 0)
+        return -1;
+    if (v == target)
+        return 0;
+    if (v > target) {
+        ncp_err_internal(err,
+                         "the database's schema (version %d) is newer than this ncpd knows"
+                         " (version %d): run a newer ncpd",
+                         v, target);
+        return -1;
+    }
+    if (o->begin(st->db, true, err) < 0)
+        return -1;
+    /* again under the write lock: another process may have migrated */
+    if (o->schema_version(st->db, &v, err) < 0)
+        goto rollback;
+    if (v > target) {
+        ncp_err_internal(err, "the database's schema (version %d) is newer than this ncpd"
+                              " knows (version %d): run a newer ncpd",
+                         v, target);
+        goto rollback;
+    }
+    int from = v;
+    if (v == 0) {
+        if (o->exec(st->db, baseline, err) < 0)
+            goto rollback;
+        v = BASELINE;
+    }
+    for (; v < BASELINE; v++) /* only SQLite databases can be older than the baseline */
+        if (o->dialect != NCP_DIALECT_SQLITE || o->exec(st->db, sqlite_history[v], err) < 0)
+            goto rollback;
+    for (; v < target; v++)
+        if (o->exec(st->db, migrations[v - BASELINE], err) < 0)
+            goto rollback;
+    if (o->set_schema_version(st->db, target, err) < 0 || o->commit(st->db, err) < 0)
+        goto rollback;
+    if (from != target)
+        ncp_log_notice("event=migrate schema_from=%d schema_to=%d backend=%s", from, target,
+                       o->name);
+    return 0;
+rollback:
+    if (!err->is_set)
+        ncp_err_internal(err, "migration from version %d failed", v);
+    o->rollback(st->db);
+    return -1;
+}

@@ -1,0 +1,108 @@
+/* store_int.h: shared by the files of store/ only. */
+#ifndef NCP_STORE_INT_H
+#define NCP_STORE_INT_H
+#include "store/db.h"
+#include "store/store.h"
+#include "util/log.h"
+
+/* ACG rows never change once created (classic has no ACG edit actions), so
+ * each connection keeps the ones it has read: server reads need no join. */
+typedef struct acg_slot {
+    int64_t no;
+    ncp_acg_t g; /* strings owned by the cache */
+} acg_slot_t;
+
+#define DYN_CACHE 16
+
+/* Statements of store.c, prepared once per connection (see sql[] there). */
+enum {
+    Q_META_GET, Q_META_SET, Q_ACCOUNT_ADD, Q_ACCOUNT_COUNT, Q_KEY_ADD, Q_KEY_GET, Q_KEY_LIST,
+    Q_KEY_DISABLE, Q_SEQ_NEXT, Q_SEQ_RAISE, Q_INST_GET, Q_INST_PUT, Q_ACG_PUT, Q_SERVER_GET,
+    Q_SERVER_TAGS, Q_SERVER_PARTS, Q_SERVER_PUT, Q_SERVER_DEL_ACGS,
+    Q_SERVER_DEL_TAGS, Q_SERVER_DEL_PARTS, Q_SERVER_ADD_ACG, Q_SERVER_ADD_TAG,
+    Q_SERVER_ADD_PART, Q_SERVER_STATE, Q_SERVER_DELETE, Q_TRANS_PUT, Q_TRANS_GET,
+    Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_TRANS_CLAIMED, Q_COUNTER_INIT,
+    Q_COUNTER_NEXT, Q_ACG_GET, Q_RULE_PUT, Q_RULE_LIST, Q_KEY2_PUT, Q_KEY2_GET, Q_KEY2_DELETE,
+    Q_KEY2_USERS, Q_NAME_TAKEN, Q_IP_TAKEN, Q_SP, Q_SP_RELEASE, Q_SP_ROLLBACK, Q_FAULT_SET,
+    Q_FAULT_TAKE, Q_FAULT_CLEAN, Q_LEASE_TAKE, Q_TRANS_COUNT, Q__N
+};
+
+struct ncp_store {
+    const ncp_db_ops_t *o;
+    ncp_db_t *db;
+    unsigned gen;              /* db generation the statement caches belong to */
+    ncp_db_stmt_t *q[Q__N];
+    acg_slot_t *acgs;          /* open addressing on no; no == 0 is free */
+    size_t cap_acgs, n_acgs;
+    struct {
+        char *sql;
+        ncp_db_stmt_t *s;
+    } dyn[DYN_CACHE];          /* prepared dynamic statements (list filters) */
+    unsigned dyn_next;
+    struct named {
+        const char *sql;       /* a static SQL text of a store file, by address */
+        ncp_db_stmt_t *s;
+    } *named;                  /* statements of ncp_st_stmt() */
+    size_t cap_named, n_named;
+};
+
+/* ---- helpers for the files of store/ (one family of resources per file) ----
+ * A statement is a static SQL text in the dialect of db.h, prepared once per
+ * connection on first use (cached by the text's address) and reset when
+ * taken again. Every statement is run to its end, or reset, before the next
+ * one starts (PostgreSQL's protocol): list operations read their rows
+ * first and call back after. */
+ncp_db_stmt_t *ncp_st_stmt(ncp_store_t *st, const char *sql, ncp_err_t *err);
+void ncp_st_bind_int(ncp_store_t *st, ncp_db_stmt_t *s, int i, int64_t v);
+void ncp_st_bind_str(ncp_store_t *st, ncp_db_stmt_t *s, int i, const char *v); /* NULL: "" */
+int64_t ncp_st_col_int(ncp_store_t *st, ncp_db_stmt_t *s, int i);
+const char *ncp_st_col_str(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, int i);
+/* 1 a row (read it, then ncp_st_done), 0 none, -1 error */
+int ncp_st_step(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err);
+int ncp_st_first_row(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err); /* resets unless 1 */
+void ncp_st_done(ncp_store_t *st, ncp_db_stmt_t *s);
+int ncp_st_run(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err);      /* to its end */
+/* the first column of the one row s returns (RETURNING, count) */
+int ncp_st_one_int(ncp_store_t *st, ncp_db_stmt_t *s, int64_t *out, const char *what,
+                   ncp_err_t *err);
+
+/* schema.c */
+int ncp_schema_migrate(ncp_store_t *st, ncp_err_t *err);
+int ncp_schema_version_known(void);
+
+/* Short names for the store's own files. */
+static inline void bind_int(ncp_store_t *st, ncp_db_stmt_t *s, int i, int64_t v)
+{
+    ncp_st_bind_int(st, s, i, v);
+}
+static inline void bind_str(ncp_store_t *st, ncp_db_stmt_t *s, int i, const char *v)
+{
+    ncp_st_bind_str(st, s, i, v);
+}
+static inline int64_t col_int(ncp_store_t *st, ncp_db_stmt_t *s, int i)
+{
+    return ncp_st_col_int(st, s, i);
+}
+static inline const char *col_str(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, int i)
+{
+    return ncp_st_col_str(st, a, s, i);
+}
+static inline int run(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err)
+{
+    return ncp_st_run(st, s, err);
+}
+static inline int first_row(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err)
+{
+    return ncp_st_first_row(st, s, err);
+}
+static inline void done(ncp_store_t *st, ncp_db_stmt_t *s)
+{
+    ncp_st_done(st, s);
+}
+static inline int one_int(ncp_store_t *st, ncp_db_stmt_t *s, int64_t *out, const char *what,
+                          ncp_err_t *err)
+{
+    return ncp_st_one_int(st, s, out, what, err);
+}
+
+#endif
