@@ -4,7 +4,7 @@ JOBS  ?= $(shell nproc 2>/dev/null || echo 2)
 LISTEN ?= 127.0.0.1:8080
 PY ?= python3
 
-.PHONY: all setup build run test unit e2e test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability
+.PHONY: all setup build run test unit e2e test-libvirt test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability
 
 all: build
 
@@ -37,6 +37,14 @@ test: setup
 	$(MAKE) fuzz-regress
 	$(MAKE) fuzz
 	$(MAKE) test-tsan
+
+# The libvirt driver against a private libvirtd (QEMU, TCG unless KVM really works)
+# and a tiny guest built from Debian packages (tests/vm/). Needs root. Not yet in `test`.
+LIBVIRT_PKGS = libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 busybox-static
+test-libvirt:
+	@NCPD_SETUP_EXTRA="$(LIBVIRT_PKGS)" sh scripts/setup.sh
+	$(MAKE) build
+	sh tests/vm/run.sh $(CURDIR)/$(BUILD)/vm_drv_libvirt
 
 asan-build:
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNCPD_SANITIZE=address >/dev/null

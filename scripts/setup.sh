@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev
 libcmocka-dev libcurl4-openssl-dev libjansson-dev libxml2-dev sqlite3 python3 curl openssl
 openssh-client
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+libvirt-dev qemu-utils genisoimage"
 [ "${NCPD_SETUP_EXTRA:-}" ] && PKGS="$PKGS $NCPD_SETUP_EXTRA"
 missing=""
 for p in $PKGS; do

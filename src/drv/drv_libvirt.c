@@ -1,0 +1,1353 @@
+/* drv_libvirt.c: machines on a libvirt hypervisor (QEMU/KVM or TCG; the
+ * unit tests use libvirt's own test:///default).
+ *
+ * One domain per server, named ncpd-<serverInstanceNo>, its account and
+ * number in <metadata> (namespace urn:x-ncpd:server:1); its files are made
+ * by drv_libvirt_files.c.
+ *
+ * Threads and locks:
+ *   - libvirt's default event loop runs in one thread of this file,
+ *     shared by every open driver (started by the first open, stopped by
+ *     the last close). Lifecycle and reboot events and the connection's
+ *     close callback run there; their opaque is the driver's registry id,
+ *     never a pointer, so a late event after close() finds nothing.
+ *   - each driver has a worker thread: it reconnects after the connection
+ *     is lost (then reconciles through the sink) and enforces the stop
+ *     timeout.
+ *   - d->mu guards the connection pointer, the known machines and the
+ *     deadlines; it is never held during a libvirt call. A call takes a
+ *     reference on the connection under d->mu, then works without it.
+ * Calls are synchronous libvirt RPCs (seconds at most; qemu-img and
+ * genisoimage run as child processes). A lost connection makes calls fail
+ * at once with a message naming the URI while the worker reconnects. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/parser.h>
+
+#include "drv/drv.h"
+#include "drv/drv_libvirt_int.h"
+#include "util/log.h"
+
+#define DEFAULT_URI "qemu:///system"
+#define KEEPALIVE_INTERVAL_S 2
+#define KEEPALIVE_COUNT 3
+#define RECONNECT_MIN_MS 100
+#define RECONNECT_MAX_MS 2000
+#define DETACH_WAIT_MS 20000
+
+typedef enum { DL_STOP, DL_REBOOT } dl_kind_t;
+
+typedef struct deadline {
+    int64_t no;
+    dl_kind_t kind;
+    int64_t due_ms; /* monotonic */
+} deadline_t;
+
+struct ncp_drv {
+    intptr_t id;              /* registry id: the opaque of libvirt callbacks */
+    char *uri, *vm_dir, *dom_type;
+    int stop_timeout_s;
+    ncp_drv_sink_t sink;
+    int cb_busy;              /* g_reg_mu: callbacks running on this driver */
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;        /* CLOCK_MONOTONIC */
+    virConnectPtr conn;       /* NULL while disconnected */
+    int cb_life, cb_reboot;   /* event callback ids on conn */
+    bool lost;                /* the connection closed under us */
+    int lost_reason;
+    bool closing;
+    bool worker_started;
+    pthread_t worker;
+    int64_t *known;           /* sorted numbers of our machines */
+    size_t n_known, cap_known;
+    deadline_t *dl;
+    size_t n_dl, cap_dl;
+};
+
+/* ---- process-wide: libvirt init, the event loop, the registry --------- */
+
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+static int g_init_rc = -1;
+static pthread_mutex_t g_loop_mu = PTHREAD_MUTEX_INITIALIZER; /* never taken by the loop */
+static int g_loop_refs;
+static pthread_t g_loop;
+static atomic_bool g_loop_quit;
+static pthread_mutex_t g_reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_reg_cv = PTHREAD_COND_INITIALIZER;
+static ncp_drv_t **g_reg;
+static size_t g_n_reg, g_cap_reg;
+static intptr_t g_next_id = 1;
+
+static void quiet_errors(void *ud, virErrorPtr e)
+{
+    (void)ud;
+    (void)e; /* reported by the caller, with context */
+}
+
+static void global_init(void)
+{
+    if (virInitialize() < 0)
+        return;
+    virSetErrorFunc(NULL, quiet_errors);
+    xmlInitParser();
+    if (virEventRegisterDefaultImpl() < 0)
+        return;
+    g_init_rc = 0;
+}
+
+static void *loop_main(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&g_loop_quit))
+        if (virEventRunDefaultImpl() < 0) {
+            ncp_log_error("libvirt: event loop: %s", virGetLastErrorMessage());
+            struct timespec ts = {0, 100 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+    return NULL;
+}
+
+static void wake_once(int timer, void *opaque)
+{
+    (void)opaque;
+    virEventRemoveTimeout(timer);
+}
+
+static int loop_ref(ncp_err_t *err)
+{
+    int ret = 0;
+    pthread_mutex_lock(&g_loop_mu);
+    if (g_loop_refs == 0) {
+        atomic_store(&g_loop_quit, false);
+        int rc = pthread_create(&g_loop, NULL, loop_main, NULL);
+        if (rc != 0) {
+            ncp_err_internal(err, "libvirt: event loop thread: %s", strerror(rc));
+            ret = -1;
+        }
+    }
+    if (ret == 0)
+        g_loop_refs++;
+    pthread_mutex_unlock(&g_loop_mu);
+    return ret;
+}
+
+static void loop_unref(void)
+{
+    pthread_mutex_lock(&g_loop_mu);
+    if (--g_loop_refs == 0) {
+        atomic_store(&g_loop_quit, true);
+        virEventAddTimeout(0, wake_once, NULL, NULL); /* wakes the poll */
+        pthread_join(g_loop, NULL);
+    }
+    pthread_mutex_unlock(&g_loop_mu);
+}
+
+static void reg_add(ncp_drv_t *d)
+{
+    pthread_mutex_lock(&g_reg_mu);
+    if (g_n_reg == g_cap_reg) {
+        g_cap_reg = g_cap_reg ? g_cap_reg * 2 : 4;
+        g_reg = realloc(g_reg, g_cap_reg * sizeof(*g_reg));
+        if (!g_reg)
+            abort();
+    }
+    d->id = g_next_id++;
+    g_reg[g_n_reg++] = d;
+    pthread_mutex_unlock(&g_reg_mu);
+}
+
+/* The driver of a callback's opaque, marked busy; NULL once it closed. */
+static ncp_drv_t *reg_enter(void *opaque)
+{
+    ncp_drv_t *d = NULL;
+    pthread_mutex_lock(&g_reg_mu);
+    for (size_t i = 0; i < g_n_reg; i++)
+        if (g_reg[i]->id == (intptr_t)opaque) {
+            d = g_reg[i];
+            d->cb_busy++;
+            break;
+        }
+    pthread_mutex_unlock(&g_reg_mu);
+    return d;
+}
+
+static void reg_leave(ncp_drv_t *d)
+{
+    pthread_mutex_lock(&g_reg_mu);
+    d->cb_busy--;
+    pthread_cond_broadcast(&g_reg_cv);
+    pthread_mutex_unlock(&g_reg_mu);
+}
+
+/* After this, no callback runs on d. */
+static void reg_remove(ncp_drv_t *d)
+{
+    pthread_mutex_lock(&g_reg_mu);
+    for (size_t i = 0; i < g_n_reg; i++)
+        if (g_reg[i] == d) {
+            g_reg[i] = g_reg[--g_n_reg];
+            break;
+        }
+    while (d->cb_busy > 0)
+        pthread_cond_wait(&g_reg_cv, &g_reg_mu);
+    if (g_n_reg == 0) {
+        free(g_reg);
+        g_reg = NULL;
+        g_cap_reg = 0;
+    }
+    pthread_mutex_unlock(&g_reg_mu);
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void cv_wait_ms(ncp_drv_t *d, int64_t ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (ms % 1000) * 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+}
+
+static const char *lverr(void)
+{
+    const char *m = virGetLastErrorMessage();
+    return m ? m : "unknown libvirt error";
+}
+
+static int lverr_code(void)
+{
+    virErrorPtr e = virGetLastError();
+    return e ? e->code : VIR_ERR_OK;
+}
+
+static void fail(ncp_err_t *err, const char *what, int64_t no)
+{
+    ncp_err_internal(err, "libvirt: %s " LV_DOM_PREFIX "%" PRId64 ": %s", what, no, lverr());
+}
+
+static const char *power_name(ncp_drv_power_t p)
+{
+    return p == NCP_DRV_POWER_ON ? "on" : p == NCP_DRV_POWER_OFF ? "off" : "gone";
+}
+
+/* known: sorted array; d->mu held. */
+static size_t known_pos(ncp_drv_t *d, int64_t no, bool *hit)
+{
+    size_t lo = 0, hi = d->n_known;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->known[mid] < no)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *hit = lo < d->n_known && d->known[lo] == no;
+    return lo;
+}
+
+static void known_add(ncp_drv_t *d, int64_t no)
+{
+    bool hit;
+    size_t i = known_pos(d, no, &hit);
+    if (hit)
+        return;
+    if (d->n_known == d->cap_known) {
+        d->cap_known = d->cap_known ? d->cap_known * 2 : 64;
+        d->known = realloc(d->known, d->cap_known * sizeof(int64_t));
+        if (!d->known)
+            abort();
+    }
+    memmove(d->known + i + 1, d->known + i, (d->n_known - i) * sizeof(int64_t));
+    d->known[i] = no;
+    d->n_known++;
+}
+
+static void known_del(ncp_drv_t *d, int64_t no)
+{
+    bool hit;
+    size_t i = known_pos(d, no, &hit);
+    if (!hit)
+        return;
+    memmove(d->known + i, d->known + i + 1, (d->n_known - i - 1) * sizeof(int64_t));
+    d->n_known--;
+}
+
+/* deadlines; d->mu held. kind < 0: every kind. */
+static void dl_clear(ncp_drv_t *d, int64_t no, int kind)
+{
+    for (size_t i = 0; i < d->n_dl;)
+        if (d->dl[i].no == no && (kind < 0 || (int)d->dl[i].kind == kind))
+            d->dl[i] = d->dl[--d->n_dl];
+        else
+            i++;
+}
+
+static void dl_set(ncp_drv_t *d, int64_t no, dl_kind_t kind)
+{
+    if (d->stop_timeout_s <= 0)
+        return;
+    dl_clear(d, no, -1);
+    if (d->n_dl == d->cap_dl) {
+        d->cap_dl = d->cap_dl ? d->cap_dl * 2 : 16;
+        d->dl = realloc(d->dl, d->cap_dl * sizeof(deadline_t));
+        if (!d->dl)
+            abort();
+    }
+    d->dl[d->n_dl++] = (deadline_t){no, kind, mono_ms() + (int64_t)d->stop_timeout_s * 1000};
+    pthread_cond_broadcast(&d->cv);
+}
+
+/* ---- events ---------------------------------------------------------- */
+
+static void report(void *opaque, int64_t no, ncp_drv_power_t p, bool rebooted)
+{
+    ncp_drv_t *d = reg_enter(opaque);
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    if (p == NCP_DRV_POWER_GONE) {
+        known_del(d, no);
+        dl_clear(d, no, -1);
+    } else {
+        known_add(d, no);
+        if (p == NCP_DRV_POWER_OFF)
+            dl_clear(d, no, -1);
+        else if (rebooted)
+            dl_clear(d, no, DL_REBOOT);
+    }
+    pthread_mutex_unlock(&d->mu);
+    ncp_log_debug("libvirt: event server=%" PRId64 " power=%s%s", no, power_name(p),
+                  rebooted ? " (rebooted)" : "");
+    if (d->sink.power)
+        d->sink.power(d->sink.ctx, no, p);
+    reg_leave(d);
+}
+
+static int on_lifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    (void)c;
+    (void)detail;
+    int64_t no = lv_dom_no(virDomainGetName(dom));
+    if (no <= 0)
+        return 0;
+    switch (event) {
+    case VIR_DOMAIN_EVENT_STARTED: report(opaque, no, NCP_DRV_POWER_ON, false); break;
+    case VIR_DOMAIN_EVENT_STOPPED: report(opaque, no, NCP_DRV_POWER_OFF, false); break;
+    case VIR_DOMAIN_EVENT_UNDEFINED: report(opaque, no, NCP_DRV_POWER_GONE, false); break;
+    default: break; /* defined, paused, resumed, shutting down: power unchanged */
+    }
+    return 0;
+}
+
+static void on_reboot(virConnectPtr c, virDomainPtr dom, void *opaque)
+{
+    (void)c;
+    int64_t no = lv_dom_no(virDomainGetName(dom));
+    if (no > 0)
+        report(opaque, no, NCP_DRV_POWER_ON, true);
+}
+
+static void on_close(virConnectPtr c, int reason, void *opaque)
+{
+    ncp_drv_t *d = reg_enter(opaque);
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    /* conn NULL: closed before the worker published it; treat it as ours */
+    if (c == d->conn || !d->conn) {
+        d->lost = true;
+        d->lost_reason = reason;
+        pthread_cond_broadcast(&d->cv);
+    }
+    pthread_mutex_unlock(&d->mu);
+    reg_leave(d);
+}
+
+/* ---- the connection ------------------------------------------------------ */
+
+static void drop_conn(virConnectPtr c, int cb_life, int cb_reboot)
+{
+    if (!c)
+        return;
+    if (cb_life >= 0)
+        virConnectDomainEventDeregisterAny(c, cb_life);
+    if (cb_reboot >= 0)
+        virConnectDomainEventDeregisterAny(c, cb_reboot);
+    virConnectUnregisterCloseCallback(c, on_close);
+    virConnectClose(c);
+    virResetLastError();
+}
+
+static virConnectPtr connect_once(ncp_drv_t *d, int *cb_life, int *cb_reboot, ncp_err_t *err)
+{
+    *cb_life = *cb_reboot = -1;
+    virConnectPtr c = virConnectOpen(d->uri);
+    if (!c) {
+        ncp_err_internal(err, "libvirt: cannot connect to %s: %s", d->uri, lverr());
+        return NULL;
+    }
+    /* Keepalive finds a daemon that hangs; a dead one closes the socket. */
+    if (virConnectSetKeepAlive(c, KEEPALIVE_INTERVAL_S, KEEPALIVE_COUNT) < 0)
+        virResetLastError();
+    void *opaque = (void *)d->id;
+    if (virConnectRegisterCloseCallback(c, on_close, opaque, NULL) < 0)
+        goto fail;
+    *cb_life = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                                VIR_DOMAIN_EVENT_CALLBACK(on_lifecycle),
+                                                opaque, NULL);
+    if (*cb_life < 0)
+        goto fail;
+    *cb_reboot = virConnectDomainEventRegisterAny(c, NULL, VIR_DOMAIN_EVENT_ID_REBOOT,
+                                                  VIR_DOMAIN_EVENT_CALLBACK(on_reboot), opaque,
+                                                  NULL);
+    if (*cb_reboot < 0)
+        goto fail;
+    return c;
+fail:
+    ncp_err_internal(err, "libvirt: registering callbacks on %s: %s", d->uri, lverr());
+    drop_conn(c, *cb_life, *cb_reboot);
+    *cb_life = *cb_reboot = -1;
+    return NULL;
+}
+
+/* A reference on the current connection (virConnectClose() it), or NULL
+ * with a clear error while there is none. */
+static virConnectPtr conn_get(ncp_drv_t *d, ncp_err_t *err)
+{
+    pthread_mutex_lock(&d->mu);
+    virConnectPtr c = d->conn;
+    if (c)
+        virConnectRef(c);
+    pthread_mutex_unlock(&d->mu);
+    if (!c)
+        ncp_err_internal(err, "libvirt: not connected to %s (libvirtd down or restarting); "
+                              "reconnecting", d->uri);
+    return c;
+}
+
+typedef struct seen {
+    int64_t no;
+    ncp_drv_power_t power;
+} seen_t;
+
+/* Every machine of ours with its power; caller frees *out. */
+static int list_all(virConnectPtr c, seen_t **out, ncp_err_t *err)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(c, &doms, 0);
+    if (n < 0) {
+        ncp_err_internal(err, "libvirt: listing domains: %s", lverr());
+        return -1;
+    }
+    seen_t *v = calloc((size_t)n + 1, sizeof(seen_t));
+    if (!v)
+        abort();
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int64_t no = lv_dom_no(virDomainGetName(doms[i]));
+        if (no > 0) {
+            int active = virDomainIsActive(doms[i]);
+            if (active >= 0)
+                v[k++] = (seen_t){no, active ? NCP_DRV_POWER_ON : NCP_DRV_POWER_OFF};
+        }
+        virDomainFree(doms[i]);
+    }
+    free(doms);
+    *out = v;
+    return k;
+}
+
+/* After a reconnection: every machine's power through the sink, GONE for
+ * the ones known before that are missing now. */
+static void reconcile(ncp_drv_t *d)
+{
+    ncp_err_t err;
+    ncp_err_init(&err);
+    seen_t *v = NULL;
+    int64_t *gone = NULL;
+    size_t n_gone = 0;
+    virConnectPtr c = conn_get(d, &err);
+    int n = c ? list_all(c, &v, &err) : -1;
+    if (c)
+        virConnectClose(c);
+    if (n < 0) {
+        ncp_log_warn("libvirt: reconcile failed: %s", err.detail);
+        return;
+    }
+    pthread_mutex_lock(&d->mu);
+    gone = malloc((d->n_known + 1) * sizeof(int64_t));
+    if (!gone)
+        abort();
+    for (size_t i = 0; i < d->n_known; i++) {
+        bool found = false;
+        for (int j = 0; j < n && !found; j++)
+            found = v[j].no == d->known[i];
+        if (!found)
+            gone[n_gone++] = d->known[i];
+    }
+    d->n_known = 0;
+    for (int j = 0; j < n; j++)
+        known_add(d, v[j].no);
+    for (size_t i = 0; i < n_gone; i++)
+        dl_clear(d, gone[i], -1);
+    pthread_mutex_unlock(&d->mu);
+    ncp_log_info("libvirt: reconciled %d machines (%zu gone) with %s", n, n_gone, d->uri);
+    if (d->sink.power) {
+        for (int j = 0; j < n; j++)
+            d->sink.power(d->sink.ctx, v[j].no, v[j].power);
+        for (size_t i = 0; i < n_gone; i++)
+            d->sink.power(d->sink.ctx, gone[i], NCP_DRV_POWER_GONE);
+    }
+    free(v);
+    free(gone);
+}
+
+static const char *close_reason(int r)
+{
+    switch (r) {
+    case VIR_CONNECT_CLOSE_REASON_ERROR: return "I/O error";
+    case VIR_CONNECT_CLOSE_REASON_EOF: return "end of file";
+    case VIR_CONNECT_CLOSE_REASON_KEEPALIVE: return "keepalive timeout";
+    case VIR_CONNECT_CLOSE_REASON_CLIENT: return "closed by client";
+    default: return "unknown reason";
+    }
+}
+
+/* d->mu held on entry and exit. */
+static void reconnect(ncp_drv_t *d)
+{
+    virConnectPtr old = d->conn;
+    int old_life = d->cb_life, old_reboot = d->cb_reboot;
+    int reason = d->lost_reason;
+    d->conn = NULL;
+    d->cb_life = d->cb_reboot = -1;
+    d->lost = false;
+    pthread_mutex_unlock(&d->mu);
+    ncp_log_warn("libvirt: connection to %s lost (%s); reconnecting", d->uri,
+                 close_reason(reason));
+    drop_conn(old, old_life, old_reboot);
+    int64_t delay = RECONNECT_MIN_MS, since = mono_ms();
+    bool said = false;
+    for (;;) {
+        ncp_err_t err;
+        ncp_err_init(&err);
+        int life, reb;
+        virConnectPtr c = connect_once(d, &life, &reb, &err);
+        pthread_mutex_lock(&d->mu);
+        if (d->closing) {
+            pthread_mutex_unlock(&d->mu);
+            drop_conn(c, life, reb);
+            pthread_mutex_lock(&d->mu);
+            return;
+        }
+        if (c) {
+            d->conn = c;
+            d->cb_life = life;
+            d->cb_reboot = reb;
+            pthread_mutex_unlock(&d->mu);
+            ncp_log_info("libvirt: reconnected to %s after %" PRId64 " ms", d->uri,
+                         mono_ms() - since);
+            reconcile(d);
+            pthread_mutex_lock(&d->mu);
+            return;
+        }
+        if (!said) {
+            ncp_log_warn("%s; retrying", err.detail);
+            said = true;
+        }
+        cv_wait_ms(d, delay);
+        if (d->closing)
+            return;
+        pthread_mutex_unlock(&d->mu);
+        delay = delay * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : delay * 2;
+    }
+}
+
+static void enforce(ncp_drv_t *d, deadline_t dl)
+{
+    ncp_err_t err;
+    ncp_err_init(&err);
+    char name[32];
+    snprintf(name, sizeof(name), LV_DOM_PREFIX "%" PRId64, dl.no);
+    virConnectPtr c = conn_get(d, &err);
+    if (!c) {
+        ncp_log_warn("libvirt: cannot enforce the stop timeout of %s: %s", name, err.detail);
+        return;
+    }
+    virDomainPtr dom = virDomainLookupByName(c, name);
+    if (dom && virDomainIsActive(dom) == 1) {
+        int rc;
+        if (dl.kind == DL_STOP) {
+            ncp_log_warn("libvirt: %s still running %d s after the power button; forcing it off",
+                         name, d->stop_timeout_s);
+            rc = virDomainDestroy(dom);
+        } else {
+            ncp_log_warn("libvirt: %s did not reboot within %d s of the power button; "
+                         "resetting it", name, d->stop_timeout_s);
+            rc = virDomainReset(dom, 0);
+        }
+        if (rc < 0)
+            ncp_log_error("libvirt: forcing %s: %s", name, lverr());
+    }
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+}
+
+static void *worker_main(void *arg)
+{
+    ncp_drv_t *d = arg;
+    pthread_mutex_lock(&d->mu);
+    while (!d->closing) {
+        if (d->lost) {
+            reconnect(d);
+            continue;
+        }
+        int64_t now = mono_ms(), next = now + 1000;
+        size_t due = d->n_dl;
+        for (size_t i = 0; i < d->n_dl; i++) {
+            if (d->dl[i].due_ms <= now) {
+                due = i;
+                break;
+            }
+            if (d->dl[i].due_ms < next)
+                next = d->dl[i].due_ms;
+        }
+        if (due < d->n_dl) {
+            deadline_t dl = d->dl[due];
+            d->dl[due] = d->dl[--d->n_dl];
+            pthread_mutex_unlock(&d->mu);
+            enforce(d, dl);
+            pthread_mutex_lock(&d->mu);
+            continue;
+        }
+        cv_wait_ms(d, next - now);
+    }
+    pthread_mutex_unlock(&d->mu);
+    return NULL;
+}
+
+/* ---- open / close ------------------------------------------------------- */
+
+static void lv_close(ncp_drv_t *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->closing = true;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    if (d->worker_started)
+        pthread_join(d->worker, NULL);
+    if (d->id)
+        reg_remove(d);
+    drop_conn(d->conn, d->cb_life, d->cb_reboot);
+    if (d->id)
+        loop_unref();
+    pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->cv);
+    free(d->uri);
+    free(d->vm_dir);
+    free(d->dom_type);
+    free(d->known);
+    free(d->dl);
+    free(d);
+}
+
+static char *pick_type(ncp_drv_t *d, const char *want, ncp_err_t *err)
+{
+    if (want && *want) {
+        if (strcmp(want, "kvm") && strcmp(want, "qemu") && strcmp(want, "test")) {
+            ncp_err_internal(err, "libvirt: domain type %s is not kvm, qemu or test", want);
+            return NULL;
+        }
+        return strdup(want);
+    }
+    const char *t = virConnectGetType(d->conn);
+    if (t && strcasecmp(t, "TEST") == 0)
+        return strdup("test");
+    char *caps = virConnectGetDomainCapabilities(d->conn, NULL, NULL, NULL, "kvm", 0);
+    virResetLastError();
+    char why[96];
+    const char *type = lv_pick_domain_type(caps, why, sizeof(why));
+    free(caps);
+    ncp_log_info("libvirt: domain type %s (%s)", type, why);
+    return strdup(type);
+}
+
+static ncp_drv_t *lv_open_opts(const ncp_drv_opts_t *o, ncp_err_t *err)
+{
+    ncp_drv_t *d = NULL;
+    char abs[PATH_MAX];
+    pthread_once(&g_once, global_init);
+    if (g_init_rc < 0) {
+        ncp_err_internal(err, "libvirt: cannot initialise the library or its event loop");
+        return NULL;
+    }
+    if (!o || !o->vm_dir || !o->vm_dir[0]) {
+        ncp_err_internal(err, "libvirt: no vm directory given");
+        return NULL;
+    }
+    if (lv_mkdir_p(o->vm_dir, err) < 0)
+        return NULL;
+    if (!realpath(o->vm_dir, abs)) {
+        ncp_err_internal(err, "libvirt: vm directory %s: %s", o->vm_dir, strerror(errno));
+        return NULL;
+    }
+    if (strlen(abs) > PATH_MAX - LV_PATH_SLACK) {
+        ncp_err_internal(err, "libvirt: vm directory path too long");
+        return NULL;
+    }
+    d = calloc(1, sizeof(*d));
+    if (!d)
+        abort();
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&d->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    d->cb_life = d->cb_reboot = -1;
+    d->uri = strdup(o->uri && o->uri[0] ? o->uri : DEFAULT_URI);
+    d->vm_dir = strdup(abs);
+    d->stop_timeout_s = o->stop_timeout_s > 0 ? o->stop_timeout_s : 0;
+    d->sink = o->sink;
+    if (!d->uri || !d->vm_dir)
+        abort();
+    if (loop_ref(err) < 0)
+        goto fail;
+    reg_add(d);
+    d->conn = connect_once(d, &d->cb_life, &d->cb_reboot, err);
+    if (!d->conn)
+        goto fail;
+    if (!(d->dom_type = pick_type(d, o->domain_type, err)))
+        goto fail;
+    seen_t *v = NULL;
+    int n = list_all(d->conn, &v, err);
+    if (n < 0)
+        goto fail;
+    for (int i = 0; i < n; i++)
+        known_add(d, v[i].no);
+    free(v);
+    int rc = pthread_create(&d->worker, NULL, worker_main, d);
+    if (rc != 0) {
+        ncp_err_internal(err, "libvirt: worker thread: %s", strerror(rc));
+        goto fail;
+    }
+    d->worker_started = true;
+    ncp_log_info("libvirt: connected to %s, domain type %s, %d machines, vm dir %s", d->uri,
+                 d->dom_type, n, d->vm_dir);
+    return d;
+fail:
+    lv_close(d);
+    return NULL;
+}
+
+static ncp_drv_t *lv_open(const char *uri, ncp_err_t *err)
+{
+    (void)uri;
+    ncp_err_internal(err, "libvirt: the driver needs open_opts (vm directory, sink)");
+    return NULL;
+}
+
+/* ---- machines ---------------------------------------------------------- */
+
+/* The domain of server `no` on c, or NULL with err set (*missing tells
+ * that libvirt has no such domain). */
+static virDomainPtr dom_get(virConnectPtr c, int64_t no, bool *missing, ncp_err_t *err)
+{
+    char name[32];
+    snprintf(name, sizeof(name), LV_DOM_PREFIX "%" PRId64, no);
+    if (missing)
+        *missing = false;
+    virDomainPtr dom = virDomainLookupByName(c, name);
+    if (!dom) {
+        if (lverr_code() == VIR_ERR_NO_DOMAIN) {
+            if (missing)
+                *missing = true;
+            ncp_err_internal(err, "libvirt: no machine %s", name);
+        } else {
+            ncp_err_internal(err, "libvirt: looking up %s: %s", name, lverr());
+        }
+    }
+    return dom;
+}
+
+static int check_vm(const ncp_drv_vm_t *vm, ncp_err_t *err)
+{
+    const char *bad = NULL;
+    if (vm->no <= 0)
+        bad = "server number";
+    else if (!vm->name || !vm->name[0] || strlen(vm->name) > 255)
+        bad = "name";
+    else if (vm->cpus < 1 || vm->cpus > 255)
+        bad = "vCPU count";
+    else if (vm->memory < (16LL << 20))
+        bad = "memory";
+    else if (!vm->boot.disk == !vm->boot.kernel)
+        bad = "boot source (a base disk or a kernel, exactly one)";
+    else if (vm->ssh_key && strpbrk(vm->ssh_key, "\r\n"))
+        bad = "login key (one line)";
+    if (bad)
+        ncp_err_internal(err, "libvirt: create " LV_DOM_PREFIX "%" PRId64 ": invalid %s",
+                         vm->no, bad);
+    return bad ? -1 : 0;
+}
+
+static int lv_create_vm(ncp_drv_t *d, const ncp_drv_vm_t *vm, ncp_err_t *err)
+{
+    int ret = -1;
+    char dir[PATH_MAX];
+    char *xml = NULL;
+    bool made_dir = false, missing;
+    virDomainPtr dom = NULL;
+    if (check_vm(vm, err) < 0)
+        return -1;
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    ncp_err_t probe;
+    ncp_err_init(&probe);
+    if ((dom = dom_get(c, vm->no, &missing, &probe))) {
+        ncp_err_internal(err, "libvirt: machine " LV_DOM_PREFIX "%" PRId64 " already exists",
+                         vm->no);
+        goto cleanup;
+    }
+    if (!missing) {
+        *err = probe;
+        goto cleanup;
+    }
+    lv_path(dir, d->vm_dir, vm->no, NULL);
+    made_dir = true;
+    if (lv_rm_rf(dir, err) < 0 || lv_mkdir_p(dir, err) < 0)
+        goto cleanup;
+    if (lv_make_root(dir, vm, err) < 0 || lv_make_seed(dir, vm, err) < 0)
+        goto cleanup;
+    xml = lv_domain_xml(d->dom_type, dir, vm);
+    if (!xml) {
+        ncp_err_internal(err, "libvirt: domain XML too large");
+        goto cleanup;
+    }
+    if (!(dom = virDomainDefineXML(c, xml))) {
+        fail(err, "defining", vm->no);
+        goto cleanup;
+    }
+    pthread_mutex_lock(&d->mu);
+    known_add(d, vm->no);
+    pthread_mutex_unlock(&d->mu);
+    if (virDomainCreate(dom) < 0) {
+        fail(err, "starting", vm->no);
+        virDomainUndefine(dom);
+        pthread_mutex_lock(&d->mu);
+        known_del(d, vm->no);
+        pthread_mutex_unlock(&d->mu);
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    if (ret < 0 && made_dir) {
+        ncp_err_t e;
+        ncp_err_init(&e);
+        lv_rm_rf(dir, &e);
+    }
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    free(xml);
+    return ret;
+}
+
+typedef enum { OP_START, OP_STOP, OP_REBOOT, OP_FORCE_OFF } power_op_t;
+
+static int power_op(ncp_drv_t *d, int64_t no, power_op_t op, ncp_err_t *err)
+{
+    int ret = -1;
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    virDomainPtr dom = dom_get(c, no, NULL, err);
+    if (!dom)
+        goto cleanup;
+    switch (op) {
+    case OP_START:
+        pthread_mutex_lock(&d->mu);
+        dl_clear(d, no, -1);
+        pthread_mutex_unlock(&d->mu);
+        if (virDomainCreate(dom) < 0) {
+            fail(err, "starting", no);
+            goto cleanup;
+        }
+        break;
+    case OP_STOP:
+        /* The ACPI power button; drivers without that mode (test:///)
+         * refuse the flag and take their default. */
+        if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0 &&
+            (lverr_code() != VIR_ERR_INVALID_ARG || virDomainShutdownFlags(dom, 0) < 0)) {
+            fail(err, "stopping", no);
+            goto cleanup;
+        }
+        pthread_mutex_lock(&d->mu);
+        dl_set(d, no, DL_STOP);
+        pthread_mutex_unlock(&d->mu);
+        break;
+    case OP_REBOOT:
+        if (virDomainReboot(dom, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) < 0 &&
+            (lverr_code() != VIR_ERR_INVALID_ARG || virDomainReboot(dom, 0) < 0)) {
+            fail(err, "rebooting", no);
+            goto cleanup;
+        }
+        pthread_mutex_lock(&d->mu);
+        dl_set(d, no, DL_REBOOT);
+        pthread_mutex_unlock(&d->mu);
+        break;
+    case OP_FORCE_OFF:
+        pthread_mutex_lock(&d->mu);
+        dl_clear(d, no, -1);
+        pthread_mutex_unlock(&d->mu);
+        if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
+            virDomainIsActive(dom) != 0) {
+            fail(err, "forcing off", no);
+            goto cleanup;
+        }
+        break;
+    }
+    ret = 0;
+cleanup:
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    return ret;
+}
+
+static int lv_start(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
+{
+    return power_op(d, s->no, OP_START, err);
+}
+
+static int lv_stop(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
+{
+    return power_op(d, s->no, OP_STOP, err);
+}
+
+static int lv_reboot(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
+{
+    return power_op(d, s->no, OP_REBOOT, err);
+}
+
+static int lv_force_off(ncp_drv_t *d, int64_t no, ncp_err_t *err)
+{
+    return power_op(d, no, OP_FORCE_OFF, err);
+}
+
+/* Destroys (when running) and undefines the domain, removes its files.
+ * A machine already gone only has its files removed. */
+static int lv_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
+{
+    int ret = -1;
+    bool missing;
+    char dir[PATH_MAX];
+    ncp_err_t probe;
+    ncp_err_init(&probe);
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    virDomainPtr dom = dom_get(c, s->no, &missing, &probe);
+    if (!dom && !missing) {
+        *err = probe;
+        goto cleanup;
+    }
+    if (dom) {
+        if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
+            virDomainIsActive(dom) != 0) {
+            fail(err, "destroying", s->no);
+            goto cleanup;
+        }
+        if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+                                            VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0 &&
+            (lverr_code() != VIR_ERR_INVALID_ARG || virDomainUndefine(dom) < 0)) {
+            fail(err, "undefining", s->no);
+            goto cleanup;
+        }
+    }
+    pthread_mutex_lock(&d->mu);
+    known_del(d, s->no);
+    dl_clear(d, s->no, -1);
+    pthread_mutex_unlock(&d->mu);
+    lv_path(dir, d->vm_dir, s->no, NULL);
+    if (lv_rm_rf(dir, err) < 0)
+        goto cleanup;
+    ret = 0;
+cleanup:
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    return ret;
+}
+
+static int lv_set_spec(ncp_drv_t *d, int64_t no, int cpus, int64_t memory, ncp_err_t *err)
+{
+    int ret = -1;
+    if (cpus < 1 || cpus > 255 || memory < (16LL << 20)) {
+        ncp_err_internal(err, "libvirt: spec of " LV_DOM_PREFIX "%" PRId64 ": invalid %s", no,
+                         cpus < 1 || cpus > 255 ? "vCPU count" : "memory");
+        return -1;
+    }
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    virDomainPtr dom = dom_get(c, no, NULL, err);
+    if (!dom)
+        goto cleanup;
+    if (virDomainIsActive(dom) != 0) {
+        ncp_err_internal(err, "libvirt: spec of " LV_DOM_PREFIX "%" PRId64
+                              ": the machine is running", no);
+        goto cleanup;
+    }
+    const unsigned cfg = VIR_DOMAIN_AFFECT_CONFIG;
+    int max_v = virDomainGetVcpusFlags(dom, cfg | VIR_DOMAIN_VCPU_MAXIMUM);
+    unsigned long max_m = virDomainGetMaxMemory(dom);
+    unsigned long kib = (unsigned long)((memory + 1023) / 1024);
+    if (max_v < 0 || max_m == 0) {
+        fail(err, "reading the spec of", no);
+        goto cleanup;
+    }
+    /* The maximum first when growing, the current value first when shrinking. */
+    bool v_ok = cpus > max_v
+                    ? virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg | VIR_DOMAIN_VCPU_MAXIMUM) == 0 &&
+                          virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg) == 0
+                    : virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg) == 0 &&
+                          virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg | VIR_DOMAIN_VCPU_MAXIMUM) == 0;
+    if (!v_ok) {
+        fail(err, "setting the vCPUs of", no);
+        goto cleanup;
+    }
+    bool m_ok = kib > max_m
+                    ? virDomainSetMemoryFlags(dom, kib, cfg | VIR_DOMAIN_MEM_MAXIMUM) == 0 &&
+                          virDomainSetMemoryFlags(dom, kib, cfg) == 0
+                    : virDomainSetMemoryFlags(dom, kib, cfg) == 0 &&
+                          virDomainSetMemoryFlags(dom, kib, cfg | VIR_DOMAIN_MEM_MAXIMUM) == 0;
+    if (!m_ok) {
+        fail(err, "setting the memory of", no);
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    return ret;
+}
+
+static int lv_state(ncp_drv_t *d, int64_t no, ncp_drv_power_t *out, ncp_err_t *err)
+{
+    int ret = -1;
+    bool missing;
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    ncp_err_t probe;
+    ncp_err_init(&probe);
+    virDomainPtr dom = dom_get(c, no, &missing, &probe);
+    if (!dom) {
+        if (!missing)
+            *err = probe;
+        else {
+            *out = NCP_DRV_POWER_GONE;
+            ret = 0;
+        }
+        goto cleanup;
+    }
+    int active = virDomainIsActive(dom);
+    if (active < 0) {
+        fail(err, "reading the state of", no);
+        goto cleanup;
+    }
+    *out = active ? NCP_DRV_POWER_ON : NCP_DRV_POWER_OFF;
+    ret = 0;
+cleanup:
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    return ret;
+}
+
+static int lv_list(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err)
+{
+    seen_t *v = NULL;
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    int n = list_all(c, &v, err);
+    virConnectClose(c);
+    if (n < 0)
+        return -1;
+    pthread_mutex_lock(&d->mu);
+    for (int i = 0; i < n; i++)
+        known_add(d, v[i].no);
+    pthread_mutex_unlock(&d->mu);
+    for (int i = 0; i < n; i++)
+        cb(ctx, v[i].no, v[i].power);
+    free(v);
+    return n;
+}
+
+/* ---- block storage -------------------------------------------------------- */
+
+static int lv_disk_create(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
+{
+    char dir[PATH_MAX], path[PATH_MAX], size[32];
+    if (disk_no <= 0 || bytes <= 0) {
+        ncp_err_internal(err, "libvirt: disk %" PRId64 ": invalid size or number", disk_no);
+        return -1;
+    }
+    lv_path(dir, d->vm_dir, disk_no, NULL);
+    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
+    if (lv_exists(path)) {
+        ncp_err_internal(err, "libvirt: disk %" PRId64 " already exists", disk_no);
+        return -1;
+    }
+    if (lv_mkdir_p(dir, err) < 0)
+        return -1;
+    snprintf(size, sizeof(size), "%" PRId64, bytes);
+    const char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", path, size, NULL};
+    if (lv_run(argv, err) < 0) {
+        ncp_err_t e;
+        ncp_err_init(&e);
+        lv_rm_rf(dir, &e);
+        return -1;
+    }
+    return 0;
+}
+
+static int lv_disk_delete(ncp_drv_t *d, int64_t disk_no, ncp_err_t *err)
+{
+    char dir[PATH_MAX];
+    lv_path(dir, d->vm_dir, disk_no, NULL);
+    return lv_rm_rf(dir, err);
+}
+
+static int lv_disk_resize(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
+{
+    char path[PATH_MAX], size[32];
+    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
+    if (!lv_exists(path)) {
+        ncp_err_internal(err, "libvirt: no disk %" PRId64, disk_no);
+        return -1;
+    }
+    snprintf(size, sizeof(size), "%" PRId64, bytes);
+    /* qemu-img refuses to shrink without --shrink, and to touch an image
+     * a running QEMU holds (image locking). */
+    const char *argv[] = {"qemu-img", "resize", "-q", "-f", "qcow2", path, size, NULL};
+    return lv_run(argv, err);
+}
+
+/* The domain's XML (live, or persistent with `inactive`) scanned for path. */
+static int scan(virDomainPtr dom, bool inactive, const char *path, lv_disk_scan_t *out,
+                int64_t no, ncp_err_t *err)
+{
+    char *xml = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+    if (!xml) {
+        fail(err, "reading the XML of", no);
+        return -1;
+    }
+    int rc = lv_scan_disks(xml, path, out, err);
+    free(xml);
+    return rc;
+}
+
+/* Stopped machine: rewrite its persistent definition (adds disk_xml, or
+ * removes path when disk_xml is NULL). */
+static int redefine(virConnectPtr c, virDomainPtr dom, const char *disk_xml, const char *path,
+                    int64_t no, ncp_err_t *err)
+{
+    char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+    if (!xml) {
+        fail(err, "reading the XML of", no);
+        return -1;
+    }
+    char *nxml = lv_edit_disks(xml, disk_xml, path, err);
+    free(xml);
+    if (!nxml)
+        return -1;
+    virDomainPtr nd = virDomainDefineXML(c, nxml);
+    free(nxml);
+    if (!nd) {
+        fail(err, "redefining", no);
+        return -1;
+    }
+    virDomainFree(nd);
+    return 0;
+}
+
+static int lv_disk_attach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
+{
+    int ret = -1;
+    char path[PATH_MAX];
+    char *dxml = NULL;
+    lv_disk_scan_t sc;
+    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
+    if (!lv_exists(path)) {
+        ncp_err_internal(err, "libvirt: no disk %" PRId64, disk_no);
+        return -1;
+    }
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    virDomainPtr dom = dom_get(c, server_no, NULL, err);
+    if (!dom)
+        goto cleanup;
+    int active = virDomainIsActive(dom);
+    if (active < 0) {
+        fail(err, "reading the state of", server_no);
+        goto cleanup;
+    }
+    if (scan(dom, !active, path, &sc, server_no, err) < 0)
+        goto cleanup;
+    if (sc.found) {
+        ncp_err_internal(err, "libvirt: disk %" PRId64 " is already attached to " LV_DOM_PREFIX
+                              "%" PRId64, disk_no, server_no);
+        goto cleanup;
+    }
+    if (!sc.free_target[0]) {
+        ncp_err_internal(err, "libvirt: " LV_DOM_PREFIX "%" PRId64 " has no free disk slot",
+                         server_no);
+        goto cleanup;
+    }
+    dxml = lv_disk_xml(path, sc.free_target, disk_no);
+    if (active) {
+        if (virDomainAttachDeviceFlags(dom, dxml,
+                                       VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG) < 0) {
+            fail(err, "attaching a disk to", server_no);
+            goto cleanup;
+        }
+    } else if (redefine(c, dom, dxml, path, server_no, err) < 0) {
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    free(dxml);
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    return ret;
+}
+
+static int lv_disk_detach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
+{
+    int ret = -1;
+    char path[PATH_MAX];
+    char *dxml = NULL;
+    lv_disk_scan_t live, cfg;
+    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
+    virConnectPtr c = conn_get(d, err);
+    if (!c)
+        return -1;
+    virDomainPtr dom = dom_get(c, server_no, NULL, err);
+    if (!dom)
+        goto cleanup;
+    int active = virDomainIsActive(dom);
+    if (active < 0) {
+        fail(err, "reading the state of", server_no);
+        goto cleanup;
+    }
+    if (scan(dom, true, path, &cfg, server_no, err) < 0)
+        goto cleanup;
+    if (!active) {
+        if (!cfg.found) {
+            ncp_err_internal(err, "libvirt: disk %" PRId64 " is not attached to " LV_DOM_PREFIX
+                                  "%" PRId64, disk_no, server_no);
+            goto cleanup;
+        }
+        ret = redefine(c, dom, NULL, path, server_no, err);
+        goto cleanup;
+    }
+    if (scan(dom, false, path, &live, server_no, err) < 0)
+        goto cleanup;
+    if (!live.found && !cfg.found) {
+        ncp_err_internal(err, "libvirt: disk %" PRId64 " is not attached to " LV_DOM_PREFIX
+                              "%" PRId64, disk_no, server_no);
+        goto cleanup;
+    }
+    if (live.found) {
+        dxml = lv_disk_xml(path, live.target, disk_no);
+        unsigned flags = VIR_DOMAIN_AFFECT_LIVE | (cfg.found ? VIR_DOMAIN_AFFECT_CONFIG : 0);
+        if (virDomainDetachDeviceFlags(dom, dxml, flags) < 0) {
+            fail(err, "detaching a disk from", server_no);
+            goto cleanup;
+        }
+        /* Hot unplug completes when the guest lets go of the device. */
+        int64_t until = mono_ms() + DETACH_WAIT_MS;
+        for (;;) {
+            if (scan(dom, false, path, &live, server_no, err) < 0)
+                goto cleanup;
+            if (!live.found)
+                break;
+            if (mono_ms() > until) {
+                ncp_err_internal(err, "libvirt: the guest of " LV_DOM_PREFIX "%" PRId64
+                                      " did not release disk %" PRId64 " within %d s",
+                                 server_no, disk_no, DETACH_WAIT_MS / 1000);
+                goto cleanup;
+            }
+            struct timespec ts = {0, 100 * 1000000};
+            nanosleep(&ts, NULL);
+        }
+    } else if (redefine(c, dom, NULL, path, server_no, err) < 0) {
+        goto cleanup;
+    }
+    ret = 0;
+cleanup:
+    free(dxml);
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(c);
+    return ret;
+}
+
+const ncp_drv_ops_t ncp_drv_libvirt_ops = {
+    .abi = NCP_DRV_ABI,
+    .name = "libvirt",
+    .open = lv_open,
+    .close = lv_close,
+    .create = NULL, /* create_vm */
+    .start = lv_start,
+    .stop = lv_stop,
+    .reboot = lv_reboot,
+    .terminate = lv_terminate,
+    .change_spec = NULL, /* set_spec */
+    .fault_set = NULL,
+    .open_opts = lv_open_opts,
+    .create_vm = lv_create_vm,
+    .force_off = lv_force_off,
+    .set_spec = lv_set_spec,
+    .state = lv_state,
+    .list = lv_list,
+    .disk_create = lv_disk_create,
+    .disk_attach = lv_disk_attach,
+    .disk_detach = lv_disk_detach,
+    .disk_delete = lv_disk_delete,
+    .disk_resize = lv_disk_resize,
+};
