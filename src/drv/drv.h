@@ -51,8 +51,10 @@ typedef enum ncp_drv_power {
  *   including after a reboot (that is how a reboot's completion shows),
  *   OFF whenever it stops, GONE when its definition disappears. After a
  *   reconnection the driver reports every machine it has (reconcile), and
- *   GONE for those it knew before and no longer finds. No call happens
- *   after close() has returned. */
+ *   GONE for those it knew before and no longer finds. Calls are
+ *   serialised (with each other and with list()'s callbacks), so a later
+ *   report is always the newer state. No call happens after close() has
+ *   returned. */
 typedef struct ncp_drv_sink {
     void *ctx;
     void (*power)(void *ctx, int64_t server_no, ncp_drv_power_t power);
@@ -125,7 +127,10 @@ typedef struct ncp_drv_ops {
     int (*set_spec)(ncp_drv_t *d, int64_t no, int cpus, int64_t memory, ncp_err_t *err);
     int (*state)(ncp_drv_t *d, int64_t no, ncp_drv_power_t *out, ncp_err_t *err);
     /* Calls cb for every machine of this driver (reconcile at start-up);
-     * returns how many, or -1. */
+     * returns how many, or -1. A listed power is never older than a report
+     * the sink already had; cb runs under the lock that serialises the
+     * sink, so it must not wait for the sink (and list() must not be
+     * called from the sink). */
     int (*list)(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err);
     /* Block storage volumes: files under <vm_dir>/<disk_no>/ (instance
      * numbers are unique across kinds). attach/detach work on running

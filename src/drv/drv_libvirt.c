@@ -14,9 +14,13 @@
  *   - each driver has a worker thread: it reconnects after the connection
  *     is lost (then reconciles through the sink) and enforces the stop
  *     timeout.
- *   - d->mu guards the connection pointer, the known machines and the
+ *   - d->mu guards the connection pointer, the machines seen and the
  *     deadlines; it is never held during a libvirt call. A call takes a
  *     reference on the connection under d->mu, then works without it.
+ *   - d->report_mu serialises every call of the sink (and of list()'s
+ *     callback), so that a report is never overtaken by an older one: each
+ *     machine seen keeps the sequence number of its last event, and a
+ *     listing (reconcile, list()) never reports a power older than that.
  * Calls are synchronous libvirt RPCs (seconds at most; qemu-img and
  * genisoimage run as child processes). A lost connection makes calls fail
  * at once with a message naming the URI while the worker reconnects. */
@@ -54,6 +58,12 @@ typedef struct deadline {
     int64_t due_ms; /* monotonic */
 } deadline_t;
 
+typedef struct mach {
+    int64_t no;
+    uint64_t seq;          /* d->seq of its last event, 0: none */
+    ncp_drv_power_t power; /* last known, 0: not known yet */
+} mach_t;
+
 struct ncp_drv {
     intptr_t id;              /* registry id: the opaque of libvirt callbacks */
     char *uri, *vm_dir, *dom_type;
@@ -70,8 +80,10 @@ struct ncp_drv {
     bool closing;
     bool worker_started;
     pthread_t worker;
-    int64_t *known;           /* sorted numbers of our machines */
+    pthread_mutex_t report_mu; /* taken before mu, never the other way */
+    mach_t *known;            /* machines seen, sorted by number (GONE ones too) */
     size_t n_known, cap_known;
+    uint64_t seq;             /* events seen */
     deadline_t *dl;
     size_t n_dl, cap_dl;
 };
@@ -254,46 +266,39 @@ static const char *power_name(ncp_drv_power_t p)
     return p == NCP_DRV_POWER_ON ? "on" : p == NCP_DRV_POWER_OFF ? "off" : "gone";
 }
 
-/* known: sorted array; d->mu held. */
-static size_t known_pos(ncp_drv_t *d, int64_t no, bool *hit)
+/* known: sorted by number; d->mu held. */
+static mach_t *known_get(ncp_drv_t *d, int64_t no, bool add)
 {
     size_t lo = 0, hi = d->n_known;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (d->known[mid] < no)
+        if (d->known[mid].no < no)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *hit = lo < d->n_known && d->known[lo] == no;
-    return lo;
-}
-
-static void known_add(ncp_drv_t *d, int64_t no)
-{
-    bool hit;
-    size_t i = known_pos(d, no, &hit);
-    if (hit)
-        return;
+    if (lo < d->n_known && d->known[lo].no == no)
+        return &d->known[lo];
+    if (!add)
+        return NULL;
     if (d->n_known == d->cap_known) {
         d->cap_known = d->cap_known ? d->cap_known * 2 : 64;
-        d->known = realloc(d->known, d->cap_known * sizeof(int64_t));
+        d->known = realloc(d->known, d->cap_known * sizeof(mach_t));
         if (!d->known)
             abort();
     }
-    memmove(d->known + i + 1, d->known + i, (d->n_known - i) * sizeof(int64_t));
-    d->known[i] = no;
+    memmove(d->known + lo + 1, d->known + lo, (d->n_known - lo) * sizeof(mach_t));
+    d->known[lo] = (mach_t){no, 0, 0};
     d->n_known++;
+    return &d->known[lo];
 }
 
-static void known_del(ncp_drv_t *d, int64_t no)
+/* A machine our own call created or removed (its event follows). */
+static void known_set(ncp_drv_t *d, int64_t no, ncp_drv_power_t p)
 {
-    bool hit;
-    size_t i = known_pos(d, no, &hit);
-    if (!hit)
-        return;
-    memmove(d->known + i, d->known + i + 1, (d->n_known - i - 1) * sizeof(int64_t));
-    d->n_known--;
+    pthread_mutex_lock(&d->mu);
+    known_get(d, no, true)->power = p;
+    pthread_mutex_unlock(&d->mu);
 }
 
 /* deadlines; d->mu held. kind < 0: every kind. */
@@ -328,22 +333,21 @@ static void report(void *opaque, int64_t no, ncp_drv_power_t p, bool rebooted)
     ncp_drv_t *d = reg_enter(opaque);
     if (!d)
         return;
+    pthread_mutex_lock(&d->report_mu);
     pthread_mutex_lock(&d->mu);
-    if (p == NCP_DRV_POWER_GONE) {
-        known_del(d, no);
+    mach_t *m = known_get(d, no, true);
+    m->seq = ++d->seq;
+    m->power = p;
+    if (p != NCP_DRV_POWER_ON)
         dl_clear(d, no, -1);
-    } else {
-        known_add(d, no);
-        if (p == NCP_DRV_POWER_OFF)
-            dl_clear(d, no, -1);
-        else if (rebooted)
-            dl_clear(d, no, DL_REBOOT);
-    }
+    else if (rebooted)
+        dl_clear(d, no, DL_REBOOT);
     pthread_mutex_unlock(&d->mu);
     ncp_log_debug("libvirt: event server=%" PRId64 " power=%s%s", no, power_name(p),
                   rebooted ? " (rebooted)" : "");
     if (d->sink.power)
         d->sink.power(d->sink.ctx, no, p);
+    pthread_mutex_unlock(&d->report_mu);
     reg_leave(d);
 }
 
@@ -481,15 +485,51 @@ static int list_all(virConnectPtr c, seen_t **out, ncp_err_t *err)
     return k;
 }
 
+/* A listing made when d->seq was seq0, merged with the events seen since:
+ * for each listed machine the newest power (machines undefined since are
+ * left out); with `gone`, also GONE for machines seen before that are
+ * neither listed nor changed since. Updates the machines seen. d->mu held;
+ * returns the count in *out (caller frees). */
+static size_t merge(ncp_drv_t *d, const seen_t *v, int n, uint64_t seq0, bool gone,
+                    seen_t **out)
+{
+    seen_t *r = malloc(((size_t)n + d->n_known + 1) * sizeof(seen_t));
+    if (!r)
+        abort();
+    size_t k = 0;
+    for (int j = 0; j < n; j++) {
+        mach_t *m = known_get(d, v[j].no, true);
+        if (m->seq <= seq0)
+            m->power = v[j].power;
+        if (m->power != NCP_DRV_POWER_GONE)
+            r[k++] = (seen_t){m->no, m->power};
+    }
+    if (gone)
+        for (size_t i = 0; i < d->n_known; i++) {
+            mach_t *m = &d->known[i];
+            bool listed = false;
+            for (int j = 0; j < n && !listed; j++)
+                listed = v[j].no == m->no;
+            if (!listed && m->seq <= seq0 && m->power != NCP_DRV_POWER_GONE) {
+                m->power = NCP_DRV_POWER_GONE;
+                dl_clear(d, m->no, -1);
+                r[k++] = (seen_t){m->no, NCP_DRV_POWER_GONE};
+            }
+        }
+    *out = r;
+    return k;
+}
+
 /* After a reconnection: every machine's power through the sink, GONE for
- * the ones known before that are missing now. */
+ * the ones seen before that are missing now. */
 static void reconcile(ncp_drv_t *d)
 {
     ncp_err_t err;
     ncp_err_init(&err);
-    seen_t *v = NULL;
-    int64_t *gone = NULL;
-    size_t n_gone = 0;
+    seen_t *v = NULL, *r = NULL;
+    pthread_mutex_lock(&d->mu);
+    uint64_t seq0 = d->seq;
+    pthread_mutex_unlock(&d->mu);
     virConnectPtr c = conn_get(d, &err);
     int n = c ? list_all(c, &v, &err) : -1;
     if (c)
@@ -498,32 +538,21 @@ static void reconcile(ncp_drv_t *d)
         ncp_log_warn("libvirt: reconcile failed: %s", err.detail);
         return;
     }
+    pthread_mutex_lock(&d->report_mu);
     pthread_mutex_lock(&d->mu);
-    gone = malloc((d->n_known + 1) * sizeof(int64_t));
-    if (!gone)
-        abort();
-    for (size_t i = 0; i < d->n_known; i++) {
-        bool found = false;
-        for (int j = 0; j < n && !found; j++)
-            found = v[j].no == d->known[i];
-        if (!found)
-            gone[n_gone++] = d->known[i];
-    }
-    d->n_known = 0;
-    for (int j = 0; j < n; j++)
-        known_add(d, v[j].no);
-    for (size_t i = 0; i < n_gone; i++)
-        dl_clear(d, gone[i], -1);
+    size_t k = merge(d, v, n, seq0, true, &r);
     pthread_mutex_unlock(&d->mu);
-    ncp_log_info("libvirt: reconciled %d machines (%zu gone) with %s", n, n_gone, d->uri);
-    if (d->sink.power) {
-        for (int j = 0; j < n; j++)
-            d->sink.power(d->sink.ctx, v[j].no, v[j].power);
-        for (size_t i = 0; i < n_gone; i++)
-            d->sink.power(d->sink.ctx, gone[i], NCP_DRV_POWER_GONE);
+    size_t n_gone = 0;
+    for (size_t i = 0; i < k; i++) {
+        n_gone += r[i].power == NCP_DRV_POWER_GONE;
+        if (d->sink.power)
+            d->sink.power(d->sink.ctx, r[i].no, r[i].power);
     }
+    pthread_mutex_unlock(&d->report_mu);
+    ncp_log_info("libvirt: reconciled %zu machines (%zu gone) with %s", k - n_gone, n_gone,
+                 d->uri);
     free(v);
-    free(gone);
+    free(r);
 }
 
 static const char *close_reason(int r)
@@ -669,6 +698,7 @@ static void lv_close(ncp_drv_t *d)
     if (d->id)
         loop_unref();
     pthread_mutex_destroy(&d->mu);
+    pthread_mutex_destroy(&d->report_mu);
     pthread_cond_destroy(&d->cv);
     free(d->uri);
     free(d->vm_dir);
@@ -726,6 +756,7 @@ static ncp_drv_t *lv_open_opts(const ncp_drv_opts_t *o, ncp_err_t *err)
     if (!d)
         abort();
     pthread_mutex_init(&d->mu, NULL);
+    pthread_mutex_init(&d->report_mu, NULL);
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -746,13 +777,15 @@ static ncp_drv_t *lv_open_opts(const ncp_drv_opts_t *o, ncp_err_t *err)
         goto fail;
     if (!(d->dom_type = pick_type(d, o->domain_type, err)))
         goto fail;
-    seen_t *v = NULL;
+    seen_t *v = NULL, *r = NULL;
     int n = list_all(d->conn, &v, err);
     if (n < 0)
         goto fail;
-    for (int i = 0; i < n; i++)
-        known_add(d, v[i].no);
+    pthread_mutex_lock(&d->mu);
+    merge(d, v, n, 0, false, &r);
+    pthread_mutex_unlock(&d->mu);
     free(v);
+    free(r);
     int rc = pthread_create(&d->worker, NULL, worker_main, d);
     if (rc != 0) {
         ncp_err_internal(err, "libvirt: worker thread: %s", strerror(rc));
@@ -856,15 +889,11 @@ static int lv_create_vm(ncp_drv_t *d, const ncp_drv_vm_t *vm, ncp_err_t *err)
         fail(err, "defining", vm->no);
         goto cleanup;
     }
-    pthread_mutex_lock(&d->mu);
-    known_add(d, vm->no);
-    pthread_mutex_unlock(&d->mu);
+    known_set(d, vm->no, NCP_DRV_POWER_OFF);
     if (virDomainCreate(dom) < 0) {
         fail(err, "starting", vm->no);
         virDomainUndefine(dom);
-        pthread_mutex_lock(&d->mu);
-        known_del(d, vm->no);
-        pthread_mutex_unlock(&d->mu);
+        known_set(d, vm->no, NCP_DRV_POWER_GONE);
         goto cleanup;
     }
     ret = 0;
@@ -994,7 +1023,7 @@ static int lv_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
         }
     }
     pthread_mutex_lock(&d->mu);
-    known_del(d, s->no);
+    known_get(d, s->no, true)->power = NCP_DRV_POWER_GONE;
     dl_clear(d, s->no, -1);
     pthread_mutex_unlock(&d->mu);
     lv_path(dir, d->vm_dir, s->no, NULL);
@@ -1097,7 +1126,10 @@ cleanup:
 
 static int lv_list(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err)
 {
-    seen_t *v = NULL;
+    seen_t *v = NULL, *r = NULL;
+    pthread_mutex_lock(&d->mu);
+    uint64_t seq0 = d->seq;
+    pthread_mutex_unlock(&d->mu);
     virConnectPtr c = conn_get(d, err);
     if (!c)
         return -1;
@@ -1105,14 +1137,16 @@ static int lv_list(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err)
     virConnectClose(c);
     if (n < 0)
         return -1;
+    pthread_mutex_lock(&d->report_mu);
     pthread_mutex_lock(&d->mu);
-    for (int i = 0; i < n; i++)
-        known_add(d, v[i].no);
+    size_t k = merge(d, v, n, seq0, false, &r);
     pthread_mutex_unlock(&d->mu);
-    for (int i = 0; i < n; i++)
-        cb(ctx, v[i].no, v[i].power);
+    for (size_t i = 0; i < k; i++)
+        cb(ctx, r[i].no, r[i].power);
+    pthread_mutex_unlock(&d->report_mu);
     free(v);
-    return n;
+    free(r);
+    return (int)k;
 }
 
 /* ---- block storage -------------------------------------------------------- */

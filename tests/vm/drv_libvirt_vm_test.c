@@ -477,6 +477,10 @@ static void test_libvirtd_restart_reconciles(void **state)
     assert_non_null(strstr(err.detail, URI));
 
     wait_console(DOWN, "ncpd-guest: powering off by itself", 1); /* while nobody watches */
+    /* and an operator removes the (stopped) SELF's definition meanwhile */
+    char def[PATH_MAX];
+    snprintf(def, sizeof(def), "%s/libvirtd/etc/qemu/ncpd-%d.xml", LIBVIRTD_DIR, SELF);
+    assert_int_equal(unlink(def), 0);
     size_t m = mark();
     int64_t t0 = now_ms();
     daemon_ctl("start");
@@ -488,9 +492,10 @@ static void test_libvirtd_restart_reconciles(void **state)
     report("libvirtd restart", t_up - t0);
     report("libvirtd answering to reconciled", (t_keep > t_down ? t_keep : t_down) - t_up);
     report("outage, kill to reconciled", (t_keep > t_down ? t_keep : t_down) - t_kill);
-    /* reports for machines not involved: SELF and DEAF are off */
-    assert_true(wait_ev(m, SELF, NCP_DRV_POWER_OFF, 1000) >= 0);
+    /* every other machine is reported too: DEAF off, SELF gone */
     assert_true(wait_ev(m, DEAF, NCP_DRV_POWER_OFF, 1000) >= 0);
+    assert_true(wait_ev(m, SELF, NCP_DRV_POWER_GONE, 1000) >= 0);
+    assert_int_equal(power(SELF), NCP_DRV_POWER_GONE);
 
     assert_int_equal(power(KEEP), NCP_DRV_POWER_ON);
     assert_int_equal(power(DOWN), NCP_DRV_POWER_OFF);
