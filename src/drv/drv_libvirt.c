@@ -66,6 +66,7 @@ typedef struct mach {
 
 struct ncp_drv {
     intptr_t id;              /* registry id: the opaque of libvirt callbacks */
+    atomic_int refs;          /* the opener's and the worker's */
     char *uri, *vm_dir, *dom_type;
     int stop_timeout_s;
     ncp_drv_sink_t sink;
@@ -87,6 +88,8 @@ struct ncp_drv {
     deadline_t *dl;
     size_t n_dl, cap_dl;
 };
+
+static void drv_unref(ncp_drv_t *d);
 
 /* ---- process-wide: libvirt init, the event loop, the registry --------- */
 
@@ -311,19 +314,24 @@ static void dl_clear(ncp_drv_t *d, int64_t no, int kind)
             i++;
 }
 
-static void dl_set(ncp_drv_t *d, int64_t no, dl_kind_t kind)
+static void dl_push(ncp_drv_t *d, deadline_t dl)
 {
-    if (d->stop_timeout_s <= 0)
-        return;
-    dl_clear(d, no, -1);
     if (d->n_dl == d->cap_dl) {
         d->cap_dl = d->cap_dl ? d->cap_dl * 2 : 16;
         d->dl = realloc(d->dl, d->cap_dl * sizeof(deadline_t));
         if (!d->dl)
             abort();
     }
-    d->dl[d->n_dl++] = (deadline_t){no, kind, mono_ms() + (int64_t)d->stop_timeout_s * 1000};
+    d->dl[d->n_dl++] = dl;
     pthread_cond_broadcast(&d->cv);
+}
+
+static void dl_set(ncp_drv_t *d, int64_t no, dl_kind_t kind)
+{
+    if (d->stop_timeout_s <= 0)
+        return;
+    dl_clear(d, no, -1);
+    dl_push(d, (deadline_t){no, kind, mono_ms() + (int64_t)d->stop_timeout_s * 1000});
 }
 
 /* ---- events ---------------------------------------------------------- */
@@ -541,6 +549,8 @@ static void reconcile(ncp_drv_t *d)
     pthread_mutex_lock(&d->report_mu);
     pthread_mutex_lock(&d->mu);
     size_t k = merge(d, v, n, seq0, true, &r);
+    if (d->closing)
+        k = 0;
     pthread_mutex_unlock(&d->mu);
     size_t n_gone = 0;
     for (size_t i = 0; i < k; i++) {
@@ -616,19 +626,31 @@ static void reconnect(ncp_drv_t *d)
     }
 }
 
+/* A stop (reboot) timeout expired: force the machine off (reset it) if it
+ * still runs. When libvirt cannot tell (connection lost meanwhile), the
+ * deadline comes back a second later; while the worker reconnects it
+ * waits, and runs right after the reconnection. */
 static void enforce(ncp_drv_t *d, deadline_t dl)
 {
     ncp_err_t err;
     ncp_err_init(&err);
     char name[32];
+    bool retry = false;
     snprintf(name, sizeof(name), LV_DOM_PREFIX "%" PRId64, dl.no);
+    virDomainPtr dom = NULL;
     virConnectPtr c = conn_get(d, &err);
     if (!c) {
-        ncp_log_warn("libvirt: cannot enforce the stop timeout of %s: %s", name, err.detail);
-        return;
+        retry = true;
+        goto cleanup;
     }
-    virDomainPtr dom = virDomainLookupByName(c, name);
-    if (dom && virDomainIsActive(dom) == 1) {
+    dom = virDomainLookupByName(c, name);
+    int active = dom ? virDomainIsActive(dom) : 0;
+    if ((!dom && lverr_code() != VIR_ERR_NO_DOMAIN) || active < 0) {
+        snprintf(err.detail, sizeof(err.detail), "%s", lverr());
+        retry = true;
+        goto cleanup;
+    }
+    if (active == 1) {
         int rc;
         if (dl.kind == DL_STOP) {
             ncp_log_warn("libvirt: %s still running %d s after the power button; forcing it off",
@@ -639,12 +661,29 @@ static void enforce(ncp_drv_t *d, deadline_t dl)
                          "resetting it", name, d->stop_timeout_s);
             rc = virDomainReset(dom, 0);
         }
-        if (rc < 0)
-            ncp_log_error("libvirt: forcing %s: %s", name, lverr());
+        if (rc < 0 && (dl.kind == DL_REBOOT || virDomainIsActive(dom) != 0)) {
+            snprintf(err.detail, sizeof(err.detail), "%s", lverr());
+            retry = true;
+        }
+    }
+cleanup:
+    if (retry) {
+        ncp_log_warn("libvirt: cannot enforce the stop timeout of %s yet (%s); retrying in 1 s",
+                     name, err.detail);
+        pthread_mutex_lock(&d->mu);
+        bool other = false;
+        for (size_t i = 0; i < d->n_dl && !other; i++)
+            other = d->dl[i].no == dl.no;
+        if (!other) {
+            dl.due_ms = mono_ms() + 1000;
+            dl_push(d, dl);
+        }
+        pthread_mutex_unlock(&d->mu);
     }
     if (dom)
         virDomainFree(dom);
-    virConnectClose(c);
+    if (c)
+        virConnectClose(c);
 }
 
 static void *worker_main(void *arg)
@@ -677,26 +716,16 @@ static void *worker_main(void *arg)
         cv_wait_ms(d, next - now);
     }
     pthread_mutex_unlock(&d->mu);
+    drv_unref(d);
     return NULL;
 }
 
 /* ---- open / close ------------------------------------------------------- */
 
-static void lv_close(ncp_drv_t *d)
+static void drv_unref(ncp_drv_t *d)
 {
-    if (!d)
+    if (atomic_fetch_sub(&d->refs, 1) != 1)
         return;
-    pthread_mutex_lock(&d->mu);
-    d->closing = true;
-    pthread_cond_broadcast(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-    if (d->worker_started)
-        pthread_join(d->worker, NULL);
-    if (d->id)
-        reg_remove(d);
-    drop_conn(d->conn, d->cb_life, d->cb_reboot);
-    if (d->id)
-        loop_unref();
     pthread_mutex_destroy(&d->mu);
     pthread_mutex_destroy(&d->report_mu);
     pthread_cond_destroy(&d->cv);
@@ -706,6 +735,44 @@ static void lv_close(ncp_drv_t *d)
     free(d->known);
     free(d->dl);
     free(d);
+}
+
+/* Stops the worker (a worker stuck in a call to a hung libvirtd is left
+ * behind after CLOSE_WAIT_MS: it finishes, and frees d, when the call
+ * returns), then drops the callbacks and the connection. No sink call
+ * happens after this returns. */
+#define CLOSE_WAIT_MS 5000
+static void lv_close(ncp_drv_t *d)
+{
+    if (!d)
+        return;
+    pthread_mutex_lock(&d->mu);
+    d->closing = true;
+    pthread_cond_broadcast(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+    /* a reconcile under way finishes its reports; later ones see closing */
+    pthread_mutex_lock(&d->report_mu);
+    pthread_mutex_unlock(&d->report_mu);
+    if (d->worker_started) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += CLOSE_WAIT_MS / 1000;
+        if (pthread_timedjoin_np(d->worker, NULL, &until) != 0) {
+            ncp_log_warn("libvirt: %s does not answer; closing without waiting for it", d->uri);
+            pthread_detach(d->worker);
+        }
+    }
+    if (d->id)
+        reg_remove(d);
+    pthread_mutex_lock(&d->mu);
+    virConnectPtr c = d->conn;
+    int life = d->cb_life, reb = d->cb_reboot;
+    d->conn = NULL;
+    pthread_mutex_unlock(&d->mu);
+    drop_conn(c, life, reb);
+    if (d->id)
+        loop_unref();
+    drv_unref(d);
 }
 
 static char *pick_type(ncp_drv_t *d, const char *want, ncp_err_t *err)
@@ -755,6 +822,7 @@ static ncp_drv_t *lv_open_opts(const ncp_drv_opts_t *o, ncp_err_t *err)
     d = calloc(1, sizeof(*d));
     if (!d)
         abort();
+    atomic_init(&d->refs, 1);
     pthread_mutex_init(&d->mu, NULL);
     pthread_mutex_init(&d->report_mu, NULL);
     pthread_condattr_t ca;
@@ -786,8 +854,10 @@ static ncp_drv_t *lv_open_opts(const ncp_drv_opts_t *o, ncp_err_t *err)
     pthread_mutex_unlock(&d->mu);
     free(v);
     free(r);
+    atomic_fetch_add(&d->refs, 1);
     int rc = pthread_create(&d->worker, NULL, worker_main, d);
     if (rc != 0) {
+        atomic_fetch_sub(&d->refs, 1);
         ncp_err_internal(err, "libvirt: worker thread: %s", strerror(rc));
         goto fail;
     }

@@ -273,7 +273,7 @@ static int teardown(void **state)
 
 /* ---- the walk ----------------------------------------------------------- */
 
-enum { A = 101, DISK = 901, SELF = 102, DEAF = 103, KEEP = 104, DOWN = 105 };
+enum { A = 101, DISK = 901, SELF = 102, DEAF = 103, KEEP = 104, DOWN = 105, HUNG = 106 };
 
 static void test_create_boots_with_seed(void **state)
 {
@@ -450,13 +450,19 @@ static void test_deaf_guest_forced_off(void **state)
 static void test_libvirtd_restart_reconciles(void **state)
 {
     (void)state;
-    /* KEEP runs through the outage; DOWN powers itself off during it */
+    /* KEEP runs through the outage; DOWN powers itself off during it; the
+     * stop timeout of DEAF (which ignores the button) expires during it */
     ncp_drv_vm_t keep = guest(KEEP, "walk-keep", NULL);
     ncp_drv_vm_t down = guest(DOWN, "walk-down", "#ncpd-guest poweroff-after=6\n");
+    ncp_server_t deaf = srv(DEAF);
     OK(O->create_vm(D, &keep, E));
+    OK(O->start(D, &deaf, E));
+    wait_console(DEAF, "ncpd-guest: ready", 2);
     OK(O->create_vm(D, &down, E));
     wait_console(DOWN, "ncpd-guest: ready", 1);
 
+    OK(O->stop(D, &deaf, E));
+    int64_t t_deaf = now_ms();
     daemon_ctl("kill");
     int64_t t_kill = now_ms();
     /* calls fail promptly with a clear message */
@@ -481,6 +487,9 @@ static void test_libvirtd_restart_reconciles(void **state)
     char def[PATH_MAX];
     snprintf(def, sizeof(def), "%s/libvirtd/etc/qemu/ncpd-%d.xml", LIBVIRTD_DIR, SELF);
     assert_int_equal(unlink(def), 0);
+    int64_t due = t_deaf + STOP_TIMEOUT_S * 1000 + 1500;
+    if (now_ms() < due)
+        usleep((useconds_t)(due - now_ms()) * 1000);
     size_t m = mark();
     int64_t t0 = now_ms();
     daemon_ctl("start");
@@ -492,10 +501,16 @@ static void test_libvirtd_restart_reconciles(void **state)
     report("libvirtd restart", t_up - t0);
     report("libvirtd answering to reconciled", (t_keep > t_down ? t_keep : t_down) - t_up);
     report("outage, kill to reconciled", (t_keep > t_down ? t_keep : t_down) - t_kill);
-    /* every other machine is reported too: DEAF off, SELF gone */
-    assert_true(wait_ev(m, DEAF, NCP_DRV_POWER_OFF, 1000) >= 0);
+    /* every other machine is reported too: SELF gone; DEAF still on, then
+     * forced off: its stop timeout passed while the daemon was away */
     assert_true(wait_ev(m, SELF, NCP_DRV_POWER_GONE, 1000) >= 0);
     assert_int_equal(power(SELF), NCP_DRV_POWER_GONE);
+    int64_t t_deaf_on = wait_ev(m, DEAF, NCP_DRV_POWER_ON, 1000);
+    assert_true(t_deaf_on >= 0);
+    int64_t t_deaf_off = wait_ev(m, DEAF, NCP_DRV_POWER_OFF, 10000);
+    assert_true(t_deaf_off >= t_deaf_on);
+    report("stop timeout passed during the outage: reconnect to forced off",
+           t_deaf_off - t_deaf_on);
 
     assert_int_equal(power(KEEP), NCP_DRV_POWER_ON);
     assert_int_equal(power(DOWN), NCP_DRV_POWER_OFF);
@@ -510,6 +525,62 @@ static void test_libvirtd_restart_reconciles(void **state)
     }
 }
 
+/* libvirtd hangs (SIGSTOP) just before a stop timeout expires: the
+ * driver's keepalive gives up on the connection, calls then fail instead
+ * of hanging, the forced off is retried and done once the daemon answers;
+ * a driver closed meanwhile (its worker stuck reconnecting) still closes. */
+static void test_hung_libvirtd(void **state)
+{
+    (void)state;
+    ncp_drv_vm_t vm = guest(HUNG, "walk-hung", "#ncpd-guest ignore-power-button\n");
+    OK(O->create_vm(D, &vm, E));
+    wait_console(HUNG, "ncpd-guest: ready", 1);
+    ncp_server_t s = srv(HUNG);
+    ncp_drv_opts_t o2 = {.uri = URI, .vm_dir = VMDIR};
+    ncp_drv_t *d2;
+    {
+        ncp_err_t err2;
+        ncp_err_init(&err2);
+        d2 = O->open_opts(&o2, &err2);
+        if (!d2)
+            fail_msg("second driver: %s", err2.detail);
+    }
+    size_t m = mark();
+    OK(O->stop(D, &s, E));
+    int64_t t0 = now_ms();
+    usleep((useconds_t)(STOP_TIMEOUT_S * 1000 - 2000) * 1000);
+    daemon_ctl("pause");
+    int64_t t_pause = now_ms();
+    ncp_drv_power_t p;
+    ncp_err_t err;
+    ncp_err_init(&err);
+    assert_true(O->state(D, HUNG, &p, &err) < 0); /* blocks until keepalive gives up */
+    int64_t t_fail = now_ms();
+    report("hung libvirtd: a call fails after", t_fail - t_pause);
+    printf("[ HUNG     ] %s\n", err.detail);
+    assert_true(t_fail - t_pause < 20000);
+    ncp_err_init(&err);
+    int64_t t1 = now_ms();
+    assert_true(O->state(D, HUNG, &p, &err) < 0); /* and then at once */
+    assert_true(now_ms() - t1 < 1000);
+    printf("[ HUNG     ] then: %s\n", err.detail);
+    assert_true(wait_ev(m, HUNG, NCP_DRV_POWER_OFF, 0) < 0); /* not forced off yet */
+    usleep(1000 * 1000); /* d2 lost its connection too, and tries to reconnect */
+    int64_t t_close = now_ms();
+    O->close(d2);
+    report("hung libvirtd: close of a driver reconnecting", now_ms() - t_close);
+    assert_true(now_ms() - t_close < 8000);
+
+    daemon_ctl("resume");
+    int64_t t_resume = now_ms();
+    int64_t t_off = wait_ev(m, HUNG, NCP_DRV_POWER_OFF, 30000);
+    assert_true(t_off >= 0);
+    assert_true(t_off - t0 >= STOP_TIMEOUT_S * 1000);
+    report("hung libvirtd: resume to forced off", t_off - t_resume);
+    assert_int_equal(power(HUNG), NCP_DRV_POWER_OFF);
+    OK(O->terminate(D, &s, E));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_guest_powers_itself_off),
         cmocka_unit_test(test_deaf_guest_forced_off),
         cmocka_unit_test(test_libvirtd_restart_reconciles),
+        cmocka_unit_test(test_hung_libvirtd),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

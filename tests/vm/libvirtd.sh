@@ -1,9 +1,10 @@
 #!/bin/sh
-# libvirtd.sh start|stop|kill|uri DIR: a private libvirtd for the tests.
+# libvirtd.sh start|stop|kill|pause|resume|uri DIR: a private libvirtd for the tests.
 #
 #   start  starts one (or does nothing if DIR's is running) and prints its URI
 #   kill   kill -9 of the daemon only (its guests keep running), for the
 #          "libvirtd restarted" tests; `start` again brings it back
+#   pause, resume   SIGSTOP / SIGCONT of the daemon (a hung libvirtd)
 #   stop   destroys and undefines every domain, stops the daemon, kills any
 #          QEMU left, removes DIR/libvirtd (LIBVIRTD_KEEP=1 keeps it)
 #   uri    prints the URI
@@ -23,8 +24,9 @@
 # libvirt-qemu (created by libvirt-daemon-system, which we do not install
 # because it pulls in systemd): it is created here when absent.
 set -eu
-CMD=${1:?usage: libvirtd.sh start|stop|kill|uri DIR}
-DIR=${2:?usage: libvirtd.sh start|stop|kill|uri DIR}
+USAGE="usage: libvirtd.sh start|stop|kill|pause|resume|uri DIR"
+CMD=${1:?$USAGE}
+DIR=${2:?$USAGE}
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 L="$DIR/libvirtd"
@@ -97,6 +99,12 @@ EOF
     done
     echo "$URI"
     ;;
+pause)
+    alive && kill -STOP "$(cat "$L/libvirtd.pid")"
+    ;;
+resume)
+    alive && kill -CONT "$(cat "$L/libvirtd.pid")"
+    ;;
 kill)
     if alive; then
         pid=$(cat "$L/libvirtd.pid")
@@ -114,6 +122,7 @@ stop)
     fi
     if alive; then
         pid=$(cat "$L/libvirtd.pid")
+        kill -CONT "$pid" 2>/dev/null || true
         kill "$pid" 2>/dev/null || true
         i=0
         while kill -0 "$pid" 2>/dev/null; do
@@ -133,7 +142,7 @@ stop)
     [ "${LIBVIRTD_KEEP:-}" = 1 ] || rm -rf "$L"
     ;;
 *)
-    echo "usage: libvirtd.sh start|stop|kill|uri DIR" >&2
+    echo "$USAGE" >&2
     exit 2
     ;;
 esac

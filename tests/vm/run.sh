@@ -31,4 +31,4 @@ echo "run.sh: libvirtd up in $(( $(date +%s) - t0 )) s: $URI"
 mkdir -p "$WORK/vm"
 NCPD_VM_URI=$URI NCPD_VM_GUEST=$GUEST NCPD_VM_DIR=$WORK/vm \
 NCPD_VM_LIBVIRTD="sh $HERE/libvirtd.sh" NCPD_VM_LIBVIRTD_DIR=$WORK/d \
-    "$TESTBIN"
+    timeout --kill-after=10 "${NCPD_VM_TIMEOUT:-900}" "$TESTBIN"
