@@ -1,9 +1,11 @@
 /* drv_libvirt.c: machines on a libvirt hypervisor (QEMU/KVM or TCG; the
- * unit tests use libvirt's own test:///default).
+ * unit tests use libvirt's own test:///default). This file: the
+ * connection, its events, the worker, open/close, listing, the ops table.
  *
  * One domain per server, named ncpd-<serverInstanceNo>, its account and
- * number in <metadata> (namespace urn:x-ncpd:server:1); its files are made
- * by drv_libvirt_files.c.
+ * number in <metadata> (namespace urn:x-ncpd:server:1); the operations on
+ * machines are in drv_libvirt_vm.c, block storage in drv_libvirt_disk.c,
+ * files and texts in drv_libvirt_files.c.
  *
  * Threads and locks:
  *   - libvirt's default event loop runs in one thread of this file,
@@ -48,13 +50,11 @@
 #define KEEPALIVE_COUNT 3
 #define RECONNECT_MIN_MS 100
 #define RECONNECT_MAX_MS 2000
-#define DETACH_WAIT_MS 20000
 
-typedef enum { DL_STOP, DL_REBOOT } dl_kind_t;
 
 typedef struct deadline {
     int64_t no;
-    dl_kind_t kind;
+    lv_dl_kind_t kind;
     int64_t due_ms; /* monotonic */
 } deadline_t;
 
@@ -227,7 +227,7 @@ static void reg_remove(ncp_drv_t *d)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static int64_t mono_ms(void)
+int64_t lv_mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -247,21 +247,21 @@ static void cv_wait_ms(ncp_drv_t *d, int64_t ms)
     pthread_cond_timedwait(&d->cv, &d->mu, &ts);
 }
 
-static const char *lverr(void)
+const char *lv_lverr(void)
 {
     const char *m = virGetLastErrorMessage();
     return m ? m : "unknown libvirt error";
 }
 
-static int lverr_code(void)
+int lv_lverr_code(void)
 {
     virErrorPtr e = virGetLastError();
     return e ? e->code : VIR_ERR_OK;
 }
 
-static void fail(ncp_err_t *err, const char *what, int64_t no)
+void lv_fail(ncp_err_t *err, const char *what, int64_t no)
 {
-    ncp_err_internal(err, "libvirt: %s " LV_DOM_PREFIX "%" PRId64 ": %s", what, no, lverr());
+    ncp_err_internal(err, "libvirt: %s " LV_DOM_PREFIX "%" PRId64 ": %s", what, no, lv_lverr());
 }
 
 static const char *power_name(ncp_drv_power_t p)
@@ -297,7 +297,7 @@ static mach_t *known_get(ncp_drv_t *d, int64_t no, bool add)
 }
 
 /* A machine our own call created or removed (its event follows). */
-static void known_set(ncp_drv_t *d, int64_t no, ncp_drv_power_t p)
+void lv_known_set(ncp_drv_t *d, int64_t no, ncp_drv_power_t p)
 {
     pthread_mutex_lock(&d->mu);
     known_get(d, no, true)->power = p;
@@ -326,12 +326,36 @@ static void dl_push(ncp_drv_t *d, deadline_t dl)
     pthread_cond_broadcast(&d->cv);
 }
 
-static void dl_set(ncp_drv_t *d, int64_t no, dl_kind_t kind)
+static void dl_set(ncp_drv_t *d, int64_t no, lv_dl_kind_t kind)
 {
     if (d->stop_timeout_s <= 0)
         return;
     dl_clear(d, no, -1);
-    dl_push(d, (deadline_t){no, kind, mono_ms() + (int64_t)d->stop_timeout_s * 1000});
+    dl_push(d, (deadline_t){no, kind, lv_mono_ms() + (int64_t)d->stop_timeout_s * 1000});
+}
+
+const char *lv_vm_dir(const ncp_drv_t *d)
+{
+    return d->vm_dir;
+}
+
+const char *lv_dom_type(const ncp_drv_t *d)
+{
+    return d->dom_type;
+}
+
+void lv_deadline_set(ncp_drv_t *d, int64_t no, lv_dl_kind_t kind)
+{
+    pthread_mutex_lock(&d->mu);
+    dl_set(d, no, kind);
+    pthread_mutex_unlock(&d->mu);
+}
+
+void lv_deadline_clear(ncp_drv_t *d, int64_t no)
+{
+    pthread_mutex_lock(&d->mu);
+    dl_clear(d, no, -1);
+    pthread_mutex_unlock(&d->mu);
 }
 
 /* ---- events ---------------------------------------------------------- */
@@ -349,7 +373,7 @@ static void report(void *opaque, int64_t no, ncp_drv_power_t p, bool rebooted)
     if (p != NCP_DRV_POWER_ON)
         dl_clear(d, no, -1);
     else if (rebooted)
-        dl_clear(d, no, DL_REBOOT);
+        dl_clear(d, no, LV_DL_REBOOT);
     pthread_mutex_unlock(&d->mu);
     ncp_log_debug("libvirt: event server=%" PRId64 " power=%s%s", no, power_name(p),
                   rebooted ? " (rebooted)" : "");
@@ -419,7 +443,7 @@ static virConnectPtr connect_once(ncp_drv_t *d, int *cb_life, int *cb_reboot, nc
     *cb_life = *cb_reboot = -1;
     virConnectPtr c = virConnectOpen(d->uri);
     if (!c) {
-        ncp_err_internal(err, "libvirt: cannot connect to %s: %s", d->uri, lverr());
+        ncp_err_internal(err, "libvirt: cannot connect to %s: %s", d->uri, lv_lverr());
         return NULL;
     }
     /* Keepalive finds a daemon that hangs; a dead one closes the socket. */
@@ -440,7 +464,7 @@ static virConnectPtr connect_once(ncp_drv_t *d, int *cb_life, int *cb_reboot, nc
         goto fail;
     return c;
 fail:
-    ncp_err_internal(err, "libvirt: registering callbacks on %s: %s", d->uri, lverr());
+    ncp_err_internal(err, "libvirt: registering callbacks on %s: %s", d->uri, lv_lverr());
     drop_conn(c, *cb_life, *cb_reboot);
     *cb_life = *cb_reboot = -1;
     return NULL;
@@ -448,7 +472,7 @@ fail:
 
 /* A reference on the current connection (virConnectClose() it), or NULL
  * with a clear error while there is none. */
-static virConnectPtr conn_get(ncp_drv_t *d, ncp_err_t *err)
+virConnectPtr lv_conn_get(ncp_drv_t *d, ncp_err_t *err)
 {
     pthread_mutex_lock(&d->mu);
     virConnectPtr c = d->conn;
@@ -472,7 +496,7 @@ static int list_all(virConnectPtr c, seen_t **out, ncp_err_t *err)
     virDomainPtr *doms = NULL;
     int n = virConnectListAllDomains(c, &doms, 0);
     if (n < 0) {
-        ncp_err_internal(err, "libvirt: listing domains: %s", lverr());
+        ncp_err_internal(err, "libvirt: listing domains: %s", lv_lverr());
         return -1;
     }
     seen_t *v = calloc((size_t)n + 1, sizeof(seen_t));
@@ -538,7 +562,7 @@ static void reconcile(ncp_drv_t *d)
     pthread_mutex_lock(&d->mu);
     uint64_t seq0 = d->seq;
     pthread_mutex_unlock(&d->mu);
-    virConnectPtr c = conn_get(d, &err);
+    virConnectPtr c = lv_conn_get(d, &err);
     int n = c ? list_all(c, &v, &err) : -1;
     if (c)
         virConnectClose(c);
@@ -589,7 +613,7 @@ static void reconnect(ncp_drv_t *d)
     ncp_log_warn("libvirt: connection to %s lost (%s); reconnecting", d->uri,
                  close_reason(reason));
     drop_conn(old, old_life, old_reboot);
-    int64_t delay = RECONNECT_MIN_MS, since = mono_ms();
+    int64_t delay = RECONNECT_MIN_MS, since = lv_mono_ms();
     bool said = false;
     for (;;) {
         ncp_err_t err;
@@ -609,7 +633,7 @@ static void reconnect(ncp_drv_t *d)
             d->cb_reboot = reb;
             pthread_mutex_unlock(&d->mu);
             ncp_log_info("libvirt: reconnected to %s after %" PRId64 " ms", d->uri,
-                         mono_ms() - since);
+                         lv_mono_ms() - since);
             reconcile(d);
             pthread_mutex_lock(&d->mu);
             return;
@@ -638,21 +662,21 @@ static void enforce(ncp_drv_t *d, deadline_t dl)
     bool retry = false;
     snprintf(name, sizeof(name), LV_DOM_PREFIX "%" PRId64, dl.no);
     virDomainPtr dom = NULL;
-    virConnectPtr c = conn_get(d, &err);
+    virConnectPtr c = lv_conn_get(d, &err);
     if (!c) {
         retry = true;
         goto cleanup;
     }
     dom = virDomainLookupByName(c, name);
     int active = dom ? virDomainIsActive(dom) : 0;
-    if ((!dom && lverr_code() != VIR_ERR_NO_DOMAIN) || active < 0) {
-        snprintf(err.detail, sizeof(err.detail), "%s", lverr());
+    if ((!dom && lv_lverr_code() != VIR_ERR_NO_DOMAIN) || active < 0) {
+        snprintf(err.detail, sizeof(err.detail), "%s", lv_lverr());
         retry = true;
         goto cleanup;
     }
     if (active == 1) {
         int rc;
-        if (dl.kind == DL_STOP) {
+        if (dl.kind == LV_DL_STOP) {
             ncp_log_warn("libvirt: %s still running %d s after the power button; forcing it off",
                          name, d->stop_timeout_s);
             rc = virDomainDestroy(dom);
@@ -661,8 +685,8 @@ static void enforce(ncp_drv_t *d, deadline_t dl)
                          "resetting it", name, d->stop_timeout_s);
             rc = virDomainReset(dom, 0);
         }
-        if (rc < 0 && (dl.kind == DL_REBOOT || virDomainIsActive(dom) != 0)) {
-            snprintf(err.detail, sizeof(err.detail), "%s", lverr());
+        if (rc < 0 && (dl.kind == LV_DL_REBOOT || virDomainIsActive(dom) != 0)) {
+            snprintf(err.detail, sizeof(err.detail), "%s", lv_lverr());
             retry = true;
         }
     }
@@ -675,7 +699,7 @@ cleanup:
         for (size_t i = 0; i < d->n_dl && !other; i++)
             other = d->dl[i].no == dl.no;
         if (!other) {
-            dl.due_ms = mono_ms() + 1000;
+            dl.due_ms = lv_mono_ms() + 1000;
             dl_push(d, dl);
         }
         pthread_mutex_unlock(&d->mu);
@@ -695,7 +719,7 @@ static void *worker_main(void *arg)
             reconnect(d);
             continue;
         }
-        int64_t now = mono_ms(), next = now + 1000;
+        int64_t now = lv_mono_ms(), next = now + 1000;
         size_t due = d->n_dl;
         for (size_t i = 0; i < d->n_dl; i++) {
             if (d->dl[i].due_ms <= now) {
@@ -877,330 +901,13 @@ static ncp_drv_t *lv_open(const char *uri, ncp_err_t *err)
     return NULL;
 }
 
-/* ---- machines ---------------------------------------------------------- */
-
-/* The domain of server `no` on c, or NULL with err set (*missing tells
- * that libvirt has no such domain). */
-static virDomainPtr dom_get(virConnectPtr c, int64_t no, bool *missing, ncp_err_t *err)
-{
-    char name[32];
-    snprintf(name, sizeof(name), LV_DOM_PREFIX "%" PRId64, no);
-    if (missing)
-        *missing = false;
-    virDomainPtr dom = virDomainLookupByName(c, name);
-    if (!dom) {
-        if (lverr_code() == VIR_ERR_NO_DOMAIN) {
-            if (missing)
-                *missing = true;
-            ncp_err_internal(err, "libvirt: no machine %s", name);
-        } else {
-            ncp_err_internal(err, "libvirt: looking up %s: %s", name, lverr());
-        }
-    }
-    return dom;
-}
-
-static int check_vm(const ncp_drv_vm_t *vm, ncp_err_t *err)
-{
-    const char *bad = NULL;
-    if (vm->no <= 0)
-        bad = "server number";
-    else if (!vm->name || !vm->name[0] || strlen(vm->name) > 255)
-        bad = "name";
-    else if (vm->cpus < 1 || vm->cpus > 255)
-        bad = "vCPU count";
-    else if (vm->memory < (16LL << 20))
-        bad = "memory";
-    else if (!vm->boot.disk == !vm->boot.kernel)
-        bad = "boot source (a base disk or a kernel, exactly one)";
-    else if (vm->ssh_key && strpbrk(vm->ssh_key, "\r\n"))
-        bad = "login key (one line)";
-    if (bad)
-        ncp_err_internal(err, "libvirt: create " LV_DOM_PREFIX "%" PRId64 ": invalid %s",
-                         vm->no, bad);
-    return bad ? -1 : 0;
-}
-
-static int lv_create_vm(ncp_drv_t *d, const ncp_drv_vm_t *vm, ncp_err_t *err)
-{
-    int ret = -1;
-    char dir[PATH_MAX];
-    char *xml = NULL;
-    bool made_dir = false, missing;
-    virDomainPtr dom = NULL;
-    if (check_vm(vm, err) < 0)
-        return -1;
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    ncp_err_t probe;
-    ncp_err_init(&probe);
-    if ((dom = dom_get(c, vm->no, &missing, &probe))) {
-        ncp_err_internal(err, "libvirt: machine " LV_DOM_PREFIX "%" PRId64 " already exists",
-                         vm->no);
-        goto cleanup;
-    }
-    if (!missing) {
-        *err = probe;
-        goto cleanup;
-    }
-    lv_path(dir, d->vm_dir, vm->no, NULL);
-    made_dir = true;
-    if (lv_rm_rf(dir, err) < 0 || lv_mkdir_p(dir, err) < 0)
-        goto cleanup;
-    if (lv_make_root(dir, vm, err) < 0 || lv_make_seed(dir, vm, err) < 0)
-        goto cleanup;
-    xml = lv_domain_xml(d->dom_type, dir, vm);
-    if (!xml) {
-        ncp_err_internal(err, "libvirt: domain XML too large");
-        goto cleanup;
-    }
-    if (!(dom = virDomainDefineXML(c, xml))) {
-        fail(err, "defining", vm->no);
-        goto cleanup;
-    }
-    known_set(d, vm->no, NCP_DRV_POWER_OFF);
-    if (virDomainCreate(dom) < 0) {
-        fail(err, "starting", vm->no);
-        virDomainUndefine(dom);
-        known_set(d, vm->no, NCP_DRV_POWER_GONE);
-        goto cleanup;
-    }
-    ret = 0;
-cleanup:
-    if (ret < 0 && made_dir) {
-        ncp_err_t e;
-        ncp_err_init(&e);
-        lv_rm_rf(dir, &e);
-    }
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    free(xml);
-    return ret;
-}
-
-typedef enum { OP_START, OP_STOP, OP_REBOOT, OP_FORCE_OFF } power_op_t;
-
-static int power_op(ncp_drv_t *d, int64_t no, power_op_t op, ncp_err_t *err)
-{
-    int ret = -1;
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    virDomainPtr dom = dom_get(c, no, NULL, err);
-    if (!dom)
-        goto cleanup;
-    switch (op) {
-    case OP_START:
-        pthread_mutex_lock(&d->mu);
-        dl_clear(d, no, -1);
-        pthread_mutex_unlock(&d->mu);
-        if (virDomainCreate(dom) < 0) {
-            fail(err, "starting", no);
-            goto cleanup;
-        }
-        break;
-    case OP_STOP:
-        /* The ACPI power button; drivers without that mode (test:///)
-         * refuse the flag and take their default. */
-        if (virDomainShutdownFlags(dom, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN) < 0 &&
-            (lverr_code() != VIR_ERR_INVALID_ARG || virDomainShutdownFlags(dom, 0) < 0)) {
-            fail(err, "stopping", no);
-            goto cleanup;
-        }
-        pthread_mutex_lock(&d->mu);
-        dl_set(d, no, DL_STOP);
-        pthread_mutex_unlock(&d->mu);
-        break;
-    case OP_REBOOT:
-        if (virDomainReboot(dom, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN) < 0 &&
-            (lverr_code() != VIR_ERR_INVALID_ARG || virDomainReboot(dom, 0) < 0)) {
-            fail(err, "rebooting", no);
-            goto cleanup;
-        }
-        pthread_mutex_lock(&d->mu);
-        dl_set(d, no, DL_REBOOT);
-        pthread_mutex_unlock(&d->mu);
-        break;
-    case OP_FORCE_OFF:
-        pthread_mutex_lock(&d->mu);
-        dl_clear(d, no, -1);
-        pthread_mutex_unlock(&d->mu);
-        if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
-            virDomainIsActive(dom) != 0) {
-            fail(err, "forcing off", no);
-            goto cleanup;
-        }
-        break;
-    }
-    ret = 0;
-cleanup:
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    return ret;
-}
-
-static int lv_start(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    return power_op(d, s->no, OP_START, err);
-}
-
-static int lv_stop(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    return power_op(d, s->no, OP_STOP, err);
-}
-
-static int lv_reboot(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    return power_op(d, s->no, OP_REBOOT, err);
-}
-
-static int lv_force_off(ncp_drv_t *d, int64_t no, ncp_err_t *err)
-{
-    return power_op(d, no, OP_FORCE_OFF, err);
-}
-
-/* Destroys (when running) and undefines the domain, removes its files.
- * A machine already gone only has its files removed. */
-static int lv_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    int ret = -1;
-    bool missing;
-    char dir[PATH_MAX];
-    ncp_err_t probe;
-    ncp_err_init(&probe);
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    virDomainPtr dom = dom_get(c, s->no, &missing, &probe);
-    if (!dom && !missing) {
-        *err = probe;
-        goto cleanup;
-    }
-    if (dom) {
-        if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
-            virDomainIsActive(dom) != 0) {
-            fail(err, "destroying", s->no);
-            goto cleanup;
-        }
-        if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
-                                            VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA) < 0 &&
-            (lverr_code() != VIR_ERR_INVALID_ARG || virDomainUndefine(dom) < 0)) {
-            fail(err, "undefining", s->no);
-            goto cleanup;
-        }
-    }
-    pthread_mutex_lock(&d->mu);
-    known_get(d, s->no, true)->power = NCP_DRV_POWER_GONE;
-    dl_clear(d, s->no, -1);
-    pthread_mutex_unlock(&d->mu);
-    lv_path(dir, d->vm_dir, s->no, NULL);
-    if (lv_rm_rf(dir, err) < 0)
-        goto cleanup;
-    ret = 0;
-cleanup:
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    return ret;
-}
-
-static int lv_set_spec(ncp_drv_t *d, int64_t no, int cpus, int64_t memory, ncp_err_t *err)
-{
-    int ret = -1;
-    if (cpus < 1 || cpus > 255 || memory < (16LL << 20)) {
-        ncp_err_internal(err, "libvirt: spec of " LV_DOM_PREFIX "%" PRId64 ": invalid %s", no,
-                         cpus < 1 || cpus > 255 ? "vCPU count" : "memory");
-        return -1;
-    }
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    virDomainPtr dom = dom_get(c, no, NULL, err);
-    if (!dom)
-        goto cleanup;
-    if (virDomainIsActive(dom) != 0) {
-        ncp_err_internal(err, "libvirt: spec of " LV_DOM_PREFIX "%" PRId64
-                              ": the machine is running", no);
-        goto cleanup;
-    }
-    const unsigned cfg = VIR_DOMAIN_AFFECT_CONFIG;
-    int max_v = virDomainGetVcpusFlags(dom, cfg | VIR_DOMAIN_VCPU_MAXIMUM);
-    unsigned long max_m = virDomainGetMaxMemory(dom);
-    unsigned long kib = (unsigned long)((memory + 1023) / 1024);
-    if (max_v < 0 || max_m == 0) {
-        fail(err, "reading the spec of", no);
-        goto cleanup;
-    }
-    /* The maximum first when growing, the current value first when shrinking. */
-    bool v_ok = cpus > max_v
-                    ? virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg | VIR_DOMAIN_VCPU_MAXIMUM) == 0 &&
-                          virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg) == 0
-                    : virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg) == 0 &&
-                          virDomainSetVcpusFlags(dom, (unsigned)cpus, cfg | VIR_DOMAIN_VCPU_MAXIMUM) == 0;
-    if (!v_ok) {
-        fail(err, "setting the vCPUs of", no);
-        goto cleanup;
-    }
-    bool m_ok = kib > max_m
-                    ? virDomainSetMemoryFlags(dom, kib, cfg | VIR_DOMAIN_MEM_MAXIMUM) == 0 &&
-                          virDomainSetMemoryFlags(dom, kib, cfg) == 0
-                    : virDomainSetMemoryFlags(dom, kib, cfg) == 0 &&
-                          virDomainSetMemoryFlags(dom, kib, cfg | VIR_DOMAIN_MEM_MAXIMUM) == 0;
-    if (!m_ok) {
-        fail(err, "setting the memory of", no);
-        goto cleanup;
-    }
-    ret = 0;
-cleanup:
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    return ret;
-}
-
-static int lv_state(ncp_drv_t *d, int64_t no, ncp_drv_power_t *out, ncp_err_t *err)
-{
-    int ret = -1;
-    bool missing;
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    ncp_err_t probe;
-    ncp_err_init(&probe);
-    virDomainPtr dom = dom_get(c, no, &missing, &probe);
-    if (!dom) {
-        if (!missing)
-            *err = probe;
-        else {
-            *out = NCP_DRV_POWER_GONE;
-            ret = 0;
-        }
-        goto cleanup;
-    }
-    int active = virDomainIsActive(dom);
-    if (active < 0) {
-        fail(err, "reading the state of", no);
-        goto cleanup;
-    }
-    *out = active ? NCP_DRV_POWER_ON : NCP_DRV_POWER_OFF;
-    ret = 0;
-cleanup:
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    return ret;
-}
-
 static int lv_list(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err)
 {
     seen_t *v = NULL, *r = NULL;
     pthread_mutex_lock(&d->mu);
     uint64_t seq0 = d->seq;
     pthread_mutex_unlock(&d->mu);
-    virConnectPtr c = conn_get(d, err);
+    virConnectPtr c = lv_conn_get(d, err);
     if (!c)
         return -1;
     int n = list_all(c, &v, err);
@@ -1219,216 +926,25 @@ static int lv_list(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err)
     return (int)k;
 }
 
-/* ---- block storage -------------------------------------------------------- */
-
-static int lv_disk_create(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
+/* The domain of server `no` on c, or NULL with err set (*missing tells
+ * that libvirt has no such domain). */
+virDomainPtr lv_dom_get(virConnectPtr c, int64_t no, bool *missing, ncp_err_t *err)
 {
-    char dir[PATH_MAX], path[PATH_MAX], size[32];
-    if (disk_no <= 0 || bytes <= 0) {
-        ncp_err_internal(err, "libvirt: disk %" PRId64 ": invalid size or number", disk_no);
-        return -1;
-    }
-    lv_path(dir, d->vm_dir, disk_no, NULL);
-    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
-    if (lv_exists(path)) {
-        ncp_err_internal(err, "libvirt: disk %" PRId64 " already exists", disk_no);
-        return -1;
-    }
-    if (lv_mkdir_p(dir, err) < 0)
-        return -1;
-    snprintf(size, sizeof(size), "%" PRId64, bytes);
-    const char *argv[] = {"qemu-img", "create", "-q", "-f", "qcow2", path, size, NULL};
-    if (lv_run(argv, err) < 0) {
-        ncp_err_t e;
-        ncp_err_init(&e);
-        lv_rm_rf(dir, &e);
-        return -1;
-    }
-    return 0;
-}
-
-static int lv_disk_delete(ncp_drv_t *d, int64_t disk_no, ncp_err_t *err)
-{
-    char dir[PATH_MAX];
-    lv_path(dir, d->vm_dir, disk_no, NULL);
-    return lv_rm_rf(dir, err);
-}
-
-static int lv_disk_resize(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
-{
-    char path[PATH_MAX], size[32];
-    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
-    if (!lv_exists(path)) {
-        ncp_err_internal(err, "libvirt: no disk %" PRId64, disk_no);
-        return -1;
-    }
-    snprintf(size, sizeof(size), "%" PRId64, bytes);
-    /* qemu-img refuses to shrink without --shrink, and to touch an image
-     * a running QEMU holds (image locking). */
-    const char *argv[] = {"qemu-img", "resize", "-q", "-f", "qcow2", path, size, NULL};
-    return lv_run(argv, err);
-}
-
-/* The domain's XML (live, or persistent with `inactive`) scanned for path. */
-static int scan(virDomainPtr dom, bool inactive, const char *path, lv_disk_scan_t *out,
-                int64_t no, ncp_err_t *err)
-{
-    char *xml = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
-    if (!xml) {
-        fail(err, "reading the XML of", no);
-        return -1;
-    }
-    int rc = lv_scan_disks(xml, path, out, err);
-    free(xml);
-    return rc;
-}
-
-/* Stopped machine: rewrite its persistent definition (adds disk_xml, or
- * removes path when disk_xml is NULL). */
-static int redefine(virConnectPtr c, virDomainPtr dom, const char *disk_xml, const char *path,
-                    int64_t no, ncp_err_t *err)
-{
-    char *xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
-    if (!xml) {
-        fail(err, "reading the XML of", no);
-        return -1;
-    }
-    char *nxml = lv_edit_disks(xml, disk_xml, path, err);
-    free(xml);
-    if (!nxml)
-        return -1;
-    virDomainPtr nd = virDomainDefineXML(c, nxml);
-    free(nxml);
-    if (!nd) {
-        fail(err, "redefining", no);
-        return -1;
-    }
-    virDomainFree(nd);
-    return 0;
-}
-
-static int lv_disk_attach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
-{
-    int ret = -1;
-    char path[PATH_MAX];
-    char *dxml = NULL;
-    lv_disk_scan_t sc;
-    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
-    if (!lv_exists(path)) {
-        ncp_err_internal(err, "libvirt: no disk %" PRId64, disk_no);
-        return -1;
-    }
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    virDomainPtr dom = dom_get(c, server_no, NULL, err);
-    if (!dom)
-        goto cleanup;
-    int active = virDomainIsActive(dom);
-    if (active < 0) {
-        fail(err, "reading the state of", server_no);
-        goto cleanup;
-    }
-    if (scan(dom, !active, path, &sc, server_no, err) < 0)
-        goto cleanup;
-    if (sc.found) {
-        ncp_err_internal(err, "libvirt: disk %" PRId64 " is already attached to " LV_DOM_PREFIX
-                              "%" PRId64, disk_no, server_no);
-        goto cleanup;
-    }
-    if (!sc.free_target[0]) {
-        ncp_err_internal(err, "libvirt: " LV_DOM_PREFIX "%" PRId64 " has no free disk slot",
-                         server_no);
-        goto cleanup;
-    }
-    dxml = lv_disk_xml(path, sc.free_target, disk_no);
-    if (active) {
-        if (virDomainAttachDeviceFlags(dom, dxml,
-                                       VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG) < 0) {
-            fail(err, "attaching a disk to", server_no);
-            goto cleanup;
+    char name[32];
+    snprintf(name, sizeof(name), LV_DOM_PREFIX "%" PRId64, no);
+    if (missing)
+        *missing = false;
+    virDomainPtr dom = virDomainLookupByName(c, name);
+    if (!dom) {
+        if (lv_lverr_code() == VIR_ERR_NO_DOMAIN) {
+            if (missing)
+                *missing = true;
+            ncp_err_internal(err, "libvirt: no machine %s", name);
+        } else {
+            ncp_err_internal(err, "libvirt: looking up %s: %s", name, lv_lverr());
         }
-    } else if (redefine(c, dom, dxml, path, server_no, err) < 0) {
-        goto cleanup;
     }
-    ret = 0;
-cleanup:
-    free(dxml);
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    return ret;
-}
-
-static int lv_disk_detach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
-{
-    int ret = -1;
-    char path[PATH_MAX];
-    char *dxml = NULL;
-    lv_disk_scan_t live, cfg;
-    lv_path(path, d->vm_dir, disk_no, "volume.qcow2");
-    virConnectPtr c = conn_get(d, err);
-    if (!c)
-        return -1;
-    virDomainPtr dom = dom_get(c, server_no, NULL, err);
-    if (!dom)
-        goto cleanup;
-    int active = virDomainIsActive(dom);
-    if (active < 0) {
-        fail(err, "reading the state of", server_no);
-        goto cleanup;
-    }
-    if (scan(dom, true, path, &cfg, server_no, err) < 0)
-        goto cleanup;
-    if (!active) {
-        if (!cfg.found) {
-            ncp_err_internal(err, "libvirt: disk %" PRId64 " is not attached to " LV_DOM_PREFIX
-                                  "%" PRId64, disk_no, server_no);
-            goto cleanup;
-        }
-        ret = redefine(c, dom, NULL, path, server_no, err);
-        goto cleanup;
-    }
-    if (scan(dom, false, path, &live, server_no, err) < 0)
-        goto cleanup;
-    if (!live.found && !cfg.found) {
-        ncp_err_internal(err, "libvirt: disk %" PRId64 " is not attached to " LV_DOM_PREFIX
-                              "%" PRId64, disk_no, server_no);
-        goto cleanup;
-    }
-    if (live.found) {
-        dxml = lv_disk_xml(path, live.target, disk_no);
-        unsigned flags = VIR_DOMAIN_AFFECT_LIVE | (cfg.found ? VIR_DOMAIN_AFFECT_CONFIG : 0);
-        if (virDomainDetachDeviceFlags(dom, dxml, flags) < 0) {
-            fail(err, "detaching a disk from", server_no);
-            goto cleanup;
-        }
-        /* Hot unplug completes when the guest lets go of the device. */
-        int64_t until = mono_ms() + DETACH_WAIT_MS;
-        for (;;) {
-            if (scan(dom, false, path, &live, server_no, err) < 0)
-                goto cleanup;
-            if (!live.found)
-                break;
-            if (mono_ms() > until) {
-                ncp_err_internal(err, "libvirt: the guest of " LV_DOM_PREFIX "%" PRId64
-                                      " did not release disk %" PRId64 " within %d s",
-                                 server_no, disk_no, DETACH_WAIT_MS / 1000);
-                goto cleanup;
-            }
-            struct timespec ts = {0, 100 * 1000000};
-            nanosleep(&ts, NULL);
-        }
-    } else if (redefine(c, dom, NULL, path, server_no, err) < 0) {
-        goto cleanup;
-    }
-    ret = 0;
-cleanup:
-    free(dxml);
-    if (dom)
-        virDomainFree(dom);
-    virConnectClose(c);
-    return ret;
+    return dom;
 }
 
 const ncp_drv_ops_t ncp_drv_libvirt_ops = {
