@@ -112,11 +112,13 @@ typedef struct ncp_drv_ops {
      * Every call may block for as long as the hypervisor takes (seconds):
      * never call one inside a store transaction or on the committer
      * thread. None holds a lock other calls need while it waits. When the
-     * hypervisor is unreachable they fail at once (1300, detail says so)
-     * while the driver reconnects by itself. Calls return when the
-     * hypervisor accepted the operation; its completion is reported
-     * through the sink (create/start: ON, stop/force_off: OFF, reboot: ON,
-     * terminate: GONE). */
+     * hypervisor is unreachable they fail at once (1300, the detail names
+     * the URI) while the driver reconnects by itself; a hung (not dead)
+     * libvirtd makes calls wait until the keepalive gives up (~7 s).
+     * create_vm, start, force_off and terminate have finished when they
+     * return (ON, ON, OFF, GONE is reported too); stop and reboot return
+     * once the ACPI button is pressed and finish with the report (OFF;
+     * ON when the guest restarted). */
     ncp_drv_t *(*open_opts)(const ncp_drv_opts_t *o, ncp_err_t *err);
     /* Files under <vm_dir>/<no>/, machine defined and started. On failure
      * nothing is left (no machine, no files). */
