@@ -435,8 +435,17 @@ static void test_deaf_guest_forced_off(void **state)
     OK(O->create_vm(D, &vm, E));
     wait_console(DEAF, "ncpd-guest: ready", 1);
     ncp_server_t s = srv(DEAF);
+    /* reboot: the button is ignored, so the machine is reset after the timeout */
     size_t m = mark();
     int64_t t0 = now_ms();
+    OK(O->reboot(D, &s, E));
+    int64_t t_on = wait_ev(m, DEAF, NCP_DRV_POWER_ON, (STOP_TIMEOUT_S + 30) * 1000);
+    assert_true(t_on >= 0);
+    report("deaf guest: reboot to reset (sink ON)", t_on - t0);
+    assert_true(t_on - t0 >= STOP_TIMEOUT_S * 1000 - 100);
+    wait_console(DEAF, "ncpd-guest: ready", 2); /* it booted again */
+    m = mark();
+    t0 = now_ms();
     OK(O->stop(D, &s, E));
     int64_t t_off = wait_ev(m, DEAF, NCP_DRV_POWER_OFF, (STOP_TIMEOUT_S + 30) * 1000);
     assert_true(t_off >= 0);
@@ -457,7 +466,7 @@ static void test_libvirtd_restart_reconciles(void **state)
     ncp_server_t deaf = srv(DEAF);
     OK(O->create_vm(D, &keep, E));
     OK(O->start(D, &deaf, E));
-    wait_console(DEAF, "ncpd-guest: ready", 2);
+    wait_console(DEAF, "ncpd-guest: ready", 3);
     OK(O->create_vm(D, &down, E));
     wait_console(DOWN, "ncpd-guest: ready", 1);
 
