@@ -11,10 +11,10 @@
 set -eu
 # to build ncpd and ncpctl (libgnutls28-dev: the listener's TLS goes through GnuTLS)
 BUILD_PKGS="build-essential cmake pkg-config libmicrohttpd-dev libsqlite3-dev libssl-dev
-libcurl4-openssl-dev libjansson-dev libgnutls28-dev libpq-dev"
+libcurl4-openssl-dev libjansson-dev libgnutls28-dev libpq-dev libvirt-dev libxml2-dev"
 # to run the tests: unit tests, e2e helpers, fuzzing, man page and unit file checks
 TEST_PKGS="libcmocka-dev libxml2-dev sqlite3 python3 curl openssl openssh-client
-clang libclang-rt-14-dev groff-base man-db systemd postgresql"
+clang libclang-rt-14-dev groff-base man-db systemd postgresql qemu-utils genisoimage"
 # to build, inspect and install the Debian package (make deb, make test-package)
 DEB_PKGS="dpkg-dev debhelper fakeroot lintian adduser"
 # the browser tests of the web console (tests/browser): Debian's chromium; Node.js and

@@ -7,6 +7,8 @@ const ncp_drv_ops_t *ncp_drv_backend(const char *name)
 {
     if (!name || strcmp(name, "sim") == 0)
         return &ncp_drv_sim_ops;
+    if (strcmp(name, "libvirt") == 0)
+        return &ncp_drv_libvirt_ops;
     return NULL;
 }
 
