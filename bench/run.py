@@ -58,7 +58,8 @@ def now_ms():
 
 
 class Ncpd:
-    def __init__(self, db, step_ms=0, extra_env=None, fixture=False):
+    def __init__(self, db, step_ms=0, extra_env=None, fixture=False, log_path=None,
+                 extra_args=()):
         self.port = free_port()
         self.db = db
         env = dict(os.environ, NCPD_ACCESS_KEY=AK, NCPD_SECRET_KEY=SK,
@@ -68,8 +69,9 @@ class Ncpd:
                 "--sim-step-ms", str(step_ms)]
         if fixture:
             args += ["--fixture", "seed"]
+        args += list(extra_args)
         self.t0 = time.monotonic()
-        self.log = open(db + ".log", "wb")
+        self.log = open(log_path or db + ".log", "wb")
         self.p = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.startup_s = self.wait_ready()
 
@@ -319,6 +321,14 @@ def main():
     d.stop()
     db_ops_size = os.path.getsize(d.db)
 
+    # --- PostgreSQL: one node and two nodes on one database ---
+    if os.environ.get("BENCH_SKIP_PG") != "1":
+        try:
+            run_pg(tmp, rows, notes)
+        except Exception as e:  # noqa: BLE001 - reported, the rest of the run stands
+            notes.append("PostgreSQL rows failed: %s" % e)
+            log("PostgreSQL rows failed: %s" % e)
+
     # --- operation 5: scale ---
     scale = {}
     if os.environ.get("BENCH_SKIP_SCALE") != "1":
@@ -326,6 +336,79 @@ def main():
 
     write_results(rows, notes, scale, db_ops_size)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wrk_together(runs):
+    """Several wrk runs at the same moment (one per node); summed req/s, worst p99."""
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(len(runs)) as ex:
+        res = list(ex.map(lambda a: wrk(*a), runs))
+    return {"rps": sum(r["rps"] for r in res), "p50": max(r["p50"] for r in res),
+            "p99": max(r["p99"] for r in res), "bad": sum(r["bad"] for r in res)}
+
+
+def run_pg(tmp, rows, notes, conns=32):
+    """The list and the durable stop/start on PostgreSQL: one node, then two nodes on the
+    same database (two wrk runs at once, half the connections each). All on this one
+    2-core machine: PostgreSQL, the nodes and wrk share two cores, so a second node adds
+    no CPU; what the rows show is the cost of the PostgreSQL backend against SQLite and
+    that a second node serves the same load correctly, not the scaling of real hosts."""
+    pgdir = tempfile.mkdtemp(prefix="ncpd-bench-pg-")  # under /tmp: the cluster's user must reach it
+    uri = subprocess.run([os.path.join(ROOT, "scripts", "pg-test.sh"), "start", pgdir],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        subprocess.run(["psql", "-X", "-q", "-d", uri, "-c", "CREATE DATABASE bench"],
+                       check=True, capture_output=True)
+        db = uri.replace("/postgres?", "/bench?")
+        a = Ncpd(db, step_ms=0, log_path=os.path.join(tmp, "pg-a.log"),
+                 extra_args=["--node-id", "a"])
+        nos = create_servers(a, 1000)
+        first = int(nos[0])
+        one = nos[0]
+        data, body = raw_body(a, "getServerInstanceList", [("serverInstanceNoList.1", one)], "xml")
+        label = "getServerInstanceList 1 server (XML), PostgreSQL"
+        url_a = "http://127.0.0.1:%d/server/v2/getServerInstanceList" % a.port
+        r = wrk(url_a, conns, fixed_args("getServerInstanceList", body))
+        rows.append((label + ", 1 node", "ncpd", conns, r, "one"))
+        log("pg list 1 node c=%d %.0f/s" % (conns, r["rps"]))
+        ts = now_ms()
+
+        def ss_args(first_no, count, threads=2):
+            return ["stopstart", AK, ts, sign("POST", "/server/v2/stopServerInstances", ts),
+                    sign("POST", "/server/v2/startServerInstances", ts), str(first_no),
+                    str(count), str(threads)]
+        ss_label = "stop/start distinct servers (synchronous commit), PostgreSQL"
+        r = wrk("http://127.0.0.1:%d/server/v2/stopServerInstances" % a.port, conns,
+                ss_args(first, len(nos)))
+        rows.append((ss_label + ", 1 node", "ncpd", conns, r, "stopstart"))
+        log("pg stop/start 1 node c=%d %.0f/s p99 %.2f bad %d" % (conns, r["rps"], r["p99"],
+                                                                    r["bad"]))
+        all_running(a, nos)
+        b = Ncpd(db, step_ms=0, log_path=os.path.join(tmp, "pg-b.log"),
+                 extra_args=["--node-id", "b"])
+        url_b = "http://127.0.0.1:%d/server/v2/getServerInstanceList" % b.port
+        r = wrk_together([(url_a, conns // 2, fixed_args("getServerInstanceList", body)),
+                          (url_b, conns // 2, fixed_args("getServerInstanceList", body))])
+        rows.append((label + ", 2 nodes", "ncpd", conns, r, "one"))
+        log("pg list 2 nodes c=%d %.0f/s" % (conns, r["rps"]))
+        half = len(nos) // 2
+        r = wrk_together([
+            ("http://127.0.0.1:%d/server/v2/stopServerInstances" % a.port, conns // 2,
+             ss_args(first, half)),
+            ("http://127.0.0.1:%d/server/v2/stopServerInstances" % b.port, conns // 2,
+             ss_args(first + 2 * half, half))])
+        rows.append((ss_label + ", 2 nodes", "ncpd", conns, r, "stopstart"))
+        log("pg stop/start 2 nodes c=%d %.0f/s p99 %.2f bad %d" % (conns, r["rps"], r["p99"],
+                                                                     r["bad"]))
+        a.stop()
+        b.stop()
+        notes.append("PostgreSQL rows: a throwaway PostgreSQL 15 cluster on the same machine "
+                     "(unix socket, fsync on, synchronous_commit on); 2 nodes = two ncpd "
+                     "processes on one database, each driven by its own wrk with half the "
+                     "connections; PostgreSQL, the nodes and wrk share the 2 cores.")
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts", "pg-test.sh"), "stop", pgdir],
+                       capture_output=True)
 
 
 def run_scale(tmp, rows, notes):
