@@ -744,6 +744,31 @@ void ncpd_conf_release(ncpd_conf_t *c)
     c->n_owned = 0;
 }
 
+const char *ncpd_db_display(const char *db, char *out, size_t n)
+{
+    snprintf(out, n, "%s", db ? db : "");
+    if (!db || (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0))
+        return out;
+    char *auth = strstr(out, "://") + 3, *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+    char *colon = strchr(auth, ':');
+    if (at && colon && colon < at && (!slash || at < slash)) { /* user:password@ */
+        size_t tail = strlen(at);
+        if ((size_t)(colon + 1 - out) + 3 + tail < n) {
+            memmove(colon + 4, at, tail + 1);
+            memcpy(colon + 1, "***", 3);
+        }
+    }
+    for (char *p = strstr(out, "password="); p; p = strstr(p + 1, "password=")) {
+        char *v = p + 9, *e = v + strcspn(v, "&");
+        size_t tail = strlen(e);
+        if ((size_t)(v - out) + 3 + tail < n) {
+            memmove(v + 3, e, tail + 1);
+            memcpy(v, "***", 3);
+        }
+    }
+    return out;
+}
+
 /* ---- config show / options ---------------------------------------------- */
 
 void ncpd_conf_show(const ncpd_conf_t *c, FILE *out)
@@ -774,7 +799,9 @@ void ncpd_conf_show(const ncpd_conf_t *c, FILE *out)
         } else if (o->flags & F_SECRET) {
             fprintf(out, "# %s = ******** (secret, from %s)\n", o->name, from);
         } else { /* no trailing comments in the format: the source goes above */
-            fprintf(out, "# from %s\n%s = %s\n", from, o->name, v);
+            char shown[4200];
+            fprintf(out, "# from %s\n%s = %s\n", from, o->name,
+                    strcmp(o->name, "db") == 0 ? ncpd_db_display(v, shown, sizeof(shown)) : v);
         }
     }
 }

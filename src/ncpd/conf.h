@@ -58,6 +58,10 @@ typedef struct ncpd_conf {
     size_t n_owned;
 } ncpd_conf_t;
 
+/* The --db value as it may be shown or logged: a PostgreSQL URI's password
+ * (user:PASSWORD@, password=...) replaced by ***. */
+const char *ncpd_db_display(const char *db, char *out, size_t n);
+
 /* Fills c from the defaults, the configuration file, the environment and
  * argv[first..argc), in that order of increasing precedence. Returns 0;
  * 1 when --help or --version was answered (exit 0); -1 after printing one

@@ -186,9 +186,11 @@ static int run(ncpd_conf_t *c)
     if (!h)
         goto cleanup;
     const char *scheme = tls ? "https" : "http";
+    char shown_db[4200];
+    ncpd_db_display(c->db, shown_db, sizeof(shown_db));
     int port = ncpd_httpd_port(h);
     printf("ncpd: listening on %s://%s:%d (database %s, driver sim, step %lld ms)\n", scheme,
-           c->host, port, c->db, (long long)c->sim_step_ms);
+           c->host, port, shown_db, (long long)c->sim_step_ms);
     printf("ncpd: try: NCLOUD_API_GW=%s://%s:%d\n", scheme, c->host, port);
     printf("ncpd: console: %s://%s:%d/console/ (sign in with an access key and secret key)\n",
            scheme, c->host, port);
@@ -198,7 +200,7 @@ static int run(ncpd_conf_t *c)
     fflush(stdout);
     ncp_log_notice("event=start version=%s listen=%s:%d tls=%s db=%s config=%s metrics_port=%d "
                    "pid=%ld",
-                   ncpd_version(), c->host, port, tls ? "on" : "off", c->db,
+                   ncpd_version(), c->host, port, tls ? "on" : "off", shown_db,
                    c->config ? c->config : "none", ncpd_metrics_http_port(), (long)getpid());
     /* the store is open and migrated, the listener accepts: ready */
     ncpd_notify("READY=1");
