@@ -463,6 +463,7 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     char request_id[37];
     ncp_rand_uuid(request_id);
     bool is_get = strcmp(req->method, "GET") == 0, is_post = strcmp(req->method, "POST") == 0;
+    bool reading = false; /* a read transaction is open on st */
 
     const char *path = normalize_path(a, req->raw_uri);
     route_t r = route(path, &act);
@@ -490,6 +491,14 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
 
     ncp_ctx_t ctx = {.app = app, .arena = a, .so = app->so, .st = st, .now_ms = now,
                      .request_id = request_id, .act = act};
+    bool write = (act->flags & NCP_A_WRITE) != 0;
+    /* A read action runs in one read transaction from the key look-up to its
+     * answer: one snapshot, and one pair of the WAL's lock calls, not two. */
+    if (!write) {
+        if (app->so->begin(st, false, &err) < 0)
+            goto fail;
+        reading = true;
+    }
     if (req->preauth_account > 0)
         ctx.account_id = req->preauth_account; /* console session (ncpd/console.c) */
     else if (!(act->flags & NCP_A_NOAUTH) &&
@@ -507,7 +516,6 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     ncp_emit_t em;
     ncp_emit_init(&em, fmt, &resp->body);
     ctx.em = &em;
-    bool write = (act->flags & NCP_A_WRITE) != 0;
     ncp_handler_fn fn = ncp_act_handler(act->name);
     if ((act->flags & NCP_A_PREP) && prep_of(act->name)(&ctx, &err) < 0)
         goto fail;
@@ -536,12 +544,9 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
         if (ctx.kick)
             ncp_sched_kick(app->sched);
     } else {
-        if (app->so->begin(st, false, &err) < 0)
+        if (fn(&ctx, &err) < 0)
             goto fail;
-        if (fn(&ctx, &err) < 0) {
-            app->so->rollback(st);
-            goto fail;
-        }
+        reading = false;
         app->so->commit(st, &err);
         if (resp->body.over) {
             ncp_err_internal(&err, "response larger than the cap");
@@ -557,6 +562,8 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
     return;
 
 fail:
+    if (reading)
+        app->so->rollback(st);
     respond_error(resp, fmt, &err);
     ncp_metrics_request(act ? act->name : NULL, err.code, m0); /* metrics hook */
     if (err.code == NCP_E_INTERNAL || app->log_requests)
