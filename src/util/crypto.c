@@ -88,7 +88,7 @@ void ncp_hex(const void *data, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-static int hexval(char c)
+int ncp_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -105,7 +105,7 @@ int ncp_unhex(const char *hex, void *out, size_t out_len)
     if (strlen(hex) != 2 * out_len)
         return -1;
     for (size_t i = 0; i < out_len; i++) {
-        int a = hexval(hex[2 * i]), b = hexval(hex[2 * i + 1]);
+        int a = ncp_hex_digit(hex[2 * i]), b = ncp_hex_digit(hex[2 * i + 1]);
         if (a < 0 || b < 0)
             return -1;
         p[i] = (uint8_t)(a << 4 | b);

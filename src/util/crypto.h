@@ -25,6 +25,7 @@ int ncp_unseal(const uint8_t key[NCP_MASTER_KEY_LEN], const uint8_t *sealed, siz
                void *out);
 void ncp_hex(const void *data, size_t len, char *out); /* out: 2*len+1 */
 int ncp_unhex(const char *hex, void *out, size_t out_len); /* exact length, -1 on error */
+int ncp_hex_digit(char c); /* 0..15, or -1 when c is not a hex digit (either case) */
 /* Standard base64 (with padding); out needs 4*ceil(len/3)+1. Returns length. */
 size_t ncp_b64_encode(const void *data, size_t len, char *out);
 /* Decodes standard base64 (whitespace not allowed); -1 on error. */
