@@ -72,6 +72,10 @@ typedef struct ncp_db_ops {
     void (*reset)(ncp_db_stmt_t *s); /* ends the run, clears the binds */
     int64_t (*changes)(ncp_db_stmt_t *s); /* rows the last run changed */
 
+    /* Moves what the log holds into the database without blocking writers (SQLite: a
+     * PASSIVE checkpoint; automatic checkpoints are off, so that no commit ever pays
+     * for one); NULL when the database does it itself (PostgreSQL). */
+    int (*checkpoint)(ncp_db_t *db, ncp_err_t *err);
     /* schema version of the database (0: empty) and setting it in a write txn */
     int (*schema_version)(ncp_db_t *db, int *out, ncp_err_t *err);
     int (*set_schema_version)(ncp_db_t *db, int v, ncp_err_t *err);

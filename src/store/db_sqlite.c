@@ -115,6 +115,7 @@ static ncp_db_t *sq_open(const char *path, ncp_err_t *err)
     sqlite3_extended_result_codes(db->db, 1);
     if (exec_patient(db, "PRAGMA journal_mode=WAL", err) < 0 ||
         exec_patient(db, "PRAGMA synchronous=FULL", err) < 0 ||
+        exec_patient(db, "PRAGMA wal_autocheckpoint=0", err) < 0 ||
         exec_patient(db, "PRAGMA foreign_keys=OFF", err) < 0 ||
         exec_patient(db, "PRAGMA temp_store=MEMORY", err) < 0) {
         sq_close(db);
@@ -277,6 +278,15 @@ static int64_t sq_changes(ncp_db_stmt_t *s)
     return s->changes;
 }
 
+static int sq_checkpoint(ncp_db_t *db, ncp_err_t *err)
+{
+    int n_log = 0, n_done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        return fail(db, err, "checkpoint");
+    return 0;
+}
+
 static int sq_schema_version(ncp_db_t *db, int *out, ncp_err_t *err)
 {
     sqlite3_stmt *s;
@@ -317,6 +327,7 @@ const ncp_db_ops_t ncp_db_sqlite_ops = {
     .col_null = sq_col_null,
     .reset = sq_reset,
     .changes = sq_changes,
+    .checkpoint = sq_checkpoint,
     .schema_version = sq_schema_version,
     .set_schema_version = sq_set_schema_version,
 };

@@ -1654,6 +1654,11 @@ static bool st_shared(const ncp_store_t *st)
     return st->o->dialect == NCP_DIALECT_PG;
 }
 
+static int st_maintain(ncp_store_t *st, ncp_err_t *err)
+{
+    return st->o->checkpoint ? st->o->checkpoint(st->db, err) : 0;
+}
+
 static int st_trans_count(ncp_store_t *st, int64_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = stmt(st, Q_TRANS_COUNT, err);
@@ -1719,4 +1724,5 @@ const ncp_store_ops_t ncp_store_ops = {
     .fault_take = st_fault_take,
     .lease_take = st_lease_take,
     .trans_count = st_trans_count,
+    .maintain = st_maintain,
 };

@@ -165,6 +165,10 @@ typedef struct ncp_store_ops {
     /* rows in phase NCP_PHASE_CLAIMED claimed by node `owner` */
     int (*trans_claimed)(ncp_store_t *st, ncp_arena_t *a, const char *owner, size_t max,
                          ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
+    /* Housekeeping of the database file, off the write path: moves the SQLite log into
+     * the database (a commit never pays for a checkpoint). Call now and then from a
+     * thread that does not write; a no-op on PostgreSQL. */
+    int (*maintain)(ncp_store_t *st, ncp_err_t *err);
     /* Number of pending transitions (for the metrics); may be NULL. */
     int (*trans_count)(ncp_store_t *st, int64_t *n_out, ncp_err_t *err);
 
