@@ -1659,6 +1659,12 @@ static int st_maintain(ncp_store_t *st, ncp_err_t *err)
     return st->o->checkpoint ? st->o->checkpoint(st->db, err) : 0;
 }
 
+static int st_change_token(ncp_store_t *st, uint8_t out[NCP_STORE_TOKEN_LEN])
+{
+    _Static_assert(NCP_STORE_TOKEN_LEN == NCP_DB_TOKEN_LEN, "one token size");
+    return st->o->change_token ? st->o->change_token(st->db, out) : 0;
+}
+
 static int st_trans_count(ncp_store_t *st, int64_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = stmt(st, Q_TRANS_COUNT, err);
@@ -1725,4 +1731,5 @@ const ncp_store_ops_t ncp_store_ops = {
     .lease_take = st_lease_take,
     .trans_count = st_trans_count,
     .maintain = st_maintain,
+    .change_token = st_change_token,
 };
