@@ -133,11 +133,11 @@ int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a
         return -1;
     }
     ncp_sched_env_t env = {so, a, now_ms, step_ms};
+    int taken = confirm_hook ? confirm_hook(confirm_hook_ctx, so, st, a, &t, ok, now_ms, err) : 0;
+    if (taken != 0)
+        return taken < 0 ? -1 : 0;
     if (ok) {
         t.phase = NCP_PHASE_RUNNING;
-        int taken = confirm_hook ? confirm_hook(confirm_hook_ctx, so, st, a, &t, now_ms, err) : 0;
-        if (taken != 0)
-            return taken < 0 ? -1 : 0;
         return ncp_sched_next(&env, st, &t, err);
     }
     if (k->undo(&env, st, &t, err) < 0)

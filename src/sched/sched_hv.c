@@ -506,13 +506,21 @@ static int apply_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t 
     return 0;
 }
 
-/* sched.h's confirm hook: the driver carried out a claim. */
+/* sched.h's confirm hook: the driver carried out a claim (ok), or refused it. */
 static int on_confirm(void *ctx, const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
-                      ncp_trans_t *t, int64_t now_ms, ncp_err_t *err)
+                      ncp_trans_t *t, bool ok, int64_t now_ms, ncp_err_t *err)
 {
     ncp_hv_t *h = ctx;
     if (t->res_kind != NCP_KIND_SERVER || t->kind == NCP_TR_STORAGE)
         return 0; /* timed */
+    if (!ok) {
+        /* undone: reports that came during the claim were set aside; the
+         * server is looked at again once the undo is committed */
+        pthread_mutex_lock(&h->mu);
+        enqueue(h, mach_get(h, t->no, true));
+        pthread_mutex_unlock(&h->mu);
+        return 0;
+    }
     ncp_sched_env_t env = {so, a, now_ms, 0};
     t->phase = NCP_PHASE_WAIT;
     t->due_ms = NEVER_MS;
