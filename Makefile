@@ -182,13 +182,15 @@ test-reliability: build
 # fails a test when the daemon log holds a ThreadSanitizer report (halt_on_error stops
 # the daemon at the first one; NCPD_ASAN=1 makes the harness stop daemons with SIGTERM so
 # that the shutdown path is checked too).
-TSAN_TESTS ?= test_r_race.RaceTest test_concurrency
+# test_h_libvirt: the hypervisor engine's threads (libvirt's own are suppressed, they
+# are not instrumented: tests/e2e/tsan-libvirt.supp).
+TSAN_TESTS ?= test_r_race.RaceTest test_concurrency test_h_libvirt
 tsan-build:
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DNCPD_SANITIZE=thread >/dev/null
 	cmake --build build-tsan -j $(JOBS) --target ncpd
 
 test-tsan: tsan-build
-	cd tests/e2e && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4" \
+	cd tests/e2e && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 history_size=4 suppressions=$(CURDIR)/tests/e2e/tsan-libvirt.supp" \
 		NCPD_BIN=$(CURDIR)/build-tsan/ncpd NCPD_ASAN=1 $(PY) -m unittest -v $(TSAN_TESTS)
 
 # valgrind memcheck on some e2e modules: ncpd runs through tests/e2e/valgrind-ncpd.sh;
