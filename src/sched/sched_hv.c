@@ -1,5 +1,5 @@
-/* sched_hv.c: servers on a real hypervisor: the machine adapter and the
- * completion engine (see hv.h for what each transition waits for).
+/* sched_hv.c: the completion engine of sched/hv.h (the machine adapter is
+ * sched_hv_drv.c; their shared state and locks: hv_int.h).
  *
  * What the engine knows of each machine (mach_t) is the newest of: the
  * driver's power reports, the driver's listing at start-up, and the
@@ -9,27 +9,17 @@
  * group-commit jobs (resolve_one), reading that knowledge under h->mu but
  * never calling the driver there: the calls it needs (a stop pressed
  * again after a restart) are made on its own thread once the job is
- * committed.
- *
- * Locks: h->mu guards the machines, the queue and the presses to retry;
- * it is taken last (inside the driver's report lock when the sink runs,
- * inside the committer's transaction when a job runs) and never held
- * during a driver call or a store call. h->st_mu guards the engine's own
- * store connection (reads of the adapter and of the reconciliation). */
-#include "sched/hv.h"
+ * committed. */
+#include "sched/hv_int.h"
 #include "sched/sched_int.h"
 
-#include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "domain/catalog.h"
 #include "domain/state.h"
 #include "store/store_hv.h"
-#include "util/arena.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -37,54 +27,7 @@
 #define RETRY_MS 1000      /* a failed press or job is tried again this much later */
 #define NEVER_MS INT64_MAX
 
-typedef struct mach {
-    int64_t no;
-    ncp_drv_power_t power; /* newest known; 0: not known yet */
-    uint64_t seq;          /* h->seq when power was last set */
-    uint32_t starts;       /* ON reports: a restart shows as one */
-    uint32_t mark;         /* starts when a start, create or reboot was asked */
-    bool marked;           /* one was asked in this process */
-    bool pressed;          /* a stop was asked in this process (the driver's timeout runs) */
-    bool queued;
-    bool stray_said;       /* "a machine without a server" was logged */
-} mach_t;
-
-/* The adapter's driver instance (drv.h's opaque type, defined per driver). */
-struct ncp_drv {
-    struct ncp_hv *h;
-};
-
-typedef struct press {
-    int64_t no;
-    int64_t due_ms; /* monotonic */
-} press_t;
-
-struct ncp_hv {
-    struct ncp_drv self;
-    const ncp_store_ops_t *so;
-    ncp_store_t *st;
-    pthread_mutex_t st_mu;
-    uint8_t master_key[NCP_MASTER_KEY_LEN];
-    const ncp_drv_ops_t *ops; /* the real driver */
-    ncp_drv_t *d;
-    ncp_committer_t *committer;
-    ncp_arena_t *arena;       /* jobs (one at a time: the engine waits for each) */
-
-    pthread_mutex_t mu;
-    pthread_cond_t cv;        /* CLOCK_MONOTONIC */
-    mach_t *m;                /* sorted by number */
-    size_t n_m, cap_m;
-    uint64_t seq;
-    int64_t *q;               /* queued servers, oldest first */
-    size_t n_q, cap_q;
-    press_t *pr;              /* stops to press (again) */
-    size_t n_pr, cap_pr;
-    bool stopping, started, failing, list_failing;
-    pthread_t thread;
-    int64_t reconciled;       /* -1 until the start-up reconciliation has queued everything */
-};
-
-static const char *power_name(ncp_drv_power_t p)
+const char *ncp_hv_power_name(ncp_drv_power_t p)
 {
     return p == NCP_DRV_POWER_ON ? "on" : p == NCP_DRV_POWER_OFF ? "off"
                                       : p == NCP_DRV_POWER_GONE ? "gone" : "unknown";
@@ -178,7 +121,7 @@ static void on_listed(void *ctx, int64_t no, ncp_drv_power_t p)
 
 /* Before our own call: a start, create or reboot completes with a (re)start
  * reported after this point; a stop's timeout now runs in the driver. */
-static void note_asked(ncp_hv_t *h, int64_t no, bool stop)
+void ncp_hv_note_asked(ncp_hv_t *h, int64_t no, bool stop)
 {
     pthread_mutex_lock(&h->mu);
     mach_t *m = mach_get(h, no, true);
@@ -195,7 +138,7 @@ static void note_asked(ncp_hv_t *h, int64_t no, bool stop)
  * once it runs, terminate once it is gone), unless a report that came after
  * the call was asked already says what it is (reports are newer than a
  * power known from before the call, which may still be on its way). */
-static void note_done(ncp_hv_t *h, int64_t no, ncp_drv_power_t p)
+void ncp_hv_note_done(ncp_hv_t *h, int64_t no, ncp_drv_power_t p)
 {
     pthread_mutex_lock(&h->mu);
     mach_t *m = mach_get(h, no, true);
@@ -218,272 +161,6 @@ static void press_later(ncp_hv_t *h, int64_t no, int64_t delay_ms)
     h->pr[h->n_pr++] = (press_t){no, ncp_clock_mono_ms() + delay_ms};
     pthread_cond_signal(&h->cv);
 }
-
-/* ---- the machine adapter ------------------------------------------------- */
-
-/* The public key of a server's login key, from the engine's connection. */
-static int login_pubkey(ncp_hv_t *h, ncp_arena_t *a, const ncp_server_t *s, const char **out,
-                        ncp_err_t *err)
-{
-    *out = NULL;
-    if (!s->login_key || !s->login_key[0])
-        return 0;
-    pthread_mutex_lock(&h->st_mu);
-    int r = h->so->begin(h->st, false, err);
-    if (r == 0) {
-        r = ncp_store_hv_pubkey_get(h->st, a, s->account_id, s->login_key, out, err);
-        h->so->rollback(h->st);
-    }
-    pthread_mutex_unlock(&h->st_mu);
-    if (r < 0)
-        return -1;
-    if (*out && !(*out)[0])
-        *out = NULL; /* a key made before public keys were kept */
-    return 0;
-}
-
-/* The root password in plain text (malloc'd; the caller wipes and frees it). */
-static int open_password(ncp_hv_t *h, const char *hex, char **out, size_t *len_out,
-                         ncp_err_t *err)
-{
-    size_t n = strlen(hex) / 2;
-    uint8_t *sealed = malloc(n + 1);
-    char *plain = malloc(n + 1);
-    if (!sealed || !plain)
-        abort();
-    if (n <= NCP_SEAL_OVERHEAD || ncp_unhex(hex, sealed, n) < 0 ||
-        ncp_unseal(h->master_key, sealed, n, plain) < 0) {
-        free(sealed);
-        free(plain);
-        ncp_err_internal(err, "hv: cannot open a root password (wrong master key?)");
-        return -1;
-    }
-    plain[n - NCP_SEAL_OVERHEAD] = '\0';
-    free(sealed);
-    *out = plain;
-    *len_out = n;
-    return 0;
-}
-
-/* A call that failed: done all the same when the machine is already as it
- * asked (a claim redriven after a crash, a machine changed outside ncpd, a
- * report not applied yet). The hypervisor's refusal is logged for the
- * operator; the client gets 1300 (or 22001). */
-static int settled(ncp_hv_t *h, int64_t no, const char *op, ncp_drv_power_t want,
-                   ncp_err_t *err)
-{
-    ncp_drv_power_t p = 0;
-    ncp_err_t e;
-    ncp_err_init(&e);
-    if (h->ops->state(h->d, no, &p, &e) == 0 && p == want) {
-        ncp_log_info("event=hv_settled server=%" PRId64 " op=%s power=%s detail=already so "
-                     "(%s)", no, op, power_name(p), err->detail);
-        ncp_err_init(err);
-        return 0;
-    }
-    ncp_log_warn("event=hv_refused server=%" PRId64 " op=%s detail=%s", no, op,
-                 err->detail[0] ? err->detail : err->msg);
-    return -1;
-}
-
-static int ad_create(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    ncp_hv_t *h = d->h;
-    int ret = -1;
-    bool said = false; /* settled() logged the refusal */
-    char *pw = NULL;
-    size_t pw_len = 0;
-    ncp_arena_t *a = ncp_arena_new(4096);
-    const ncp_image_t *img = ncp_catalog_image(s->image_code);
-    const ncp_boot_t *b = img ? ncp_catalog_image_boot(img) : NULL;
-    const char *pub = NULL;
-    if (!b) {
-        ncp_err_internal(err, "hv: server %" PRId64 ": image %s has no boot source", s->no,
-                         s->image_code);
-        goto cleanup;
-    }
-    if (login_pubkey(h, a, s, &pub, err) < 0)
-        goto cleanup;
-    if (s->root_password && s->root_password[0] &&
-        open_password(h, s->root_password, &pw, &pw_len, err) < 0)
-        goto cleanup;
-    ncp_drv_vm_t vm = {
-        .no = s->no,
-        .account_id = s->account_id,
-        .name = s->name,
-        .cpus = s->cpu,
-        .memory = s->memory,
-        .root_bytes = s->base_size,
-        .user_data = s->user_data && s->user_data[0] ? s->user_data : NULL,
-        .ssh_key = pub,
-        .root_password = pw,
-        .boot = {b->disk, b->kernel, b->initrd, b->cmdline},
-    };
-    note_asked(h, s->no, false);
-    /* numbers are never reused: a machine of this number is an earlier try
-     * of this very create (a claim redriven after a crash) */
-    ncp_drv_power_t p = 0;
-    if (h->ops->state(h->d, s->no, &p, err) < 0)
-        goto cleanup;
-    if (p == NCP_DRV_POWER_OFF && h->ops->start(h->d, s, err) < 0) {
-        said = true;
-        if (settled(h, s->no, "create", NCP_DRV_POWER_ON, err) < 0)
-            goto cleanup;
-    }
-    if (p == NCP_DRV_POWER_GONE && h->ops->create_vm(h->d, &vm, err) < 0)
-        goto cleanup;
-    note_done(h, s->no, NCP_DRV_POWER_ON);
-    ret = 0;
-cleanup:
-    if (ret < 0 && !said)
-        ncp_log_warn("event=hv_refused server=%" PRId64 " op=create detail=%s", s->no,
-                     err->detail[0] ? err->detail : err->msg);
-    if (pw) {
-        memset(pw, 0, pw_len);
-        free(pw);
-    }
-    ncp_arena_free(a);
-    return ret;
-}
-
-static int ad_start(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    note_asked(d->h, s->no, false);
-    if (d->h->ops->start(d->h->d, s, err) < 0 &&
-        settled(d->h, s->no, "start", NCP_DRV_POWER_ON, err) < 0)
-        return -1;
-    note_done(d->h, s->no, NCP_DRV_POWER_ON);
-    return 0;
-}
-
-static int ad_stop(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    note_asked(d->h, s->no, true);
-    if (d->h->ops->stop(d->h->d, s, err) == 0)
-        return 0;
-    if (settled(d->h, s->no, "stop", NCP_DRV_POWER_OFF, err) < 0)
-        return -1;
-    note_done(d->h, s->no, NCP_DRV_POWER_OFF);
-    return 0;
-}
-
-static int ad_reboot(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    note_asked(d->h, s->no, false);
-    if (d->h->ops->reboot(d->h->d, s, err) < 0) {
-        ncp_log_warn("event=hv_refused server=%" PRId64 " op=reboot detail=%s", s->no,
-                     err->detail);
-        return -1;
-    }
-    return 0;
-}
-
-static int ad_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
-{
-    if (d->h->ops->terminate(d->h->d, s, err) < 0) {
-        ncp_log_warn("event=hv_refused server=%" PRId64 " op=terminate detail=%s", s->no,
-                     err->detail);
-        return -1;
-    }
-    note_done(d->h, s->no, NCP_DRV_POWER_GONE);
-    return 0;
-}
-
-static int ad_change_spec(ncp_drv_t *d, const ncp_server_t *s, const char *product,
-                          ncp_err_t *err)
-{
-    const ncp_product_t *p = product ? ncp_catalog_product(product) : NULL;
-    if (!p) {
-        ncp_err_internal(err, "hv: server %" PRId64 ": unknown spec %s", s->no,
-                         product ? product : "(none)");
-        return -1;
-    }
-    if (d->h->ops->set_spec(d->h->d, s->no, p->cpu, p->memory, err) < 0) {
-        ncp_log_warn("event=hv_refused server=%" PRId64 " op=changeSpec detail=%s", s->no,
-                     err->detail);
-        return -1;
-    }
-    return 0;
-}
-
-/* ABI-2 slots: the real driver's, on its instance. */
-static int ad_create_vm(ncp_drv_t *d, const ncp_drv_vm_t *vm, ncp_err_t *err)
-{
-    return d->h->ops->create_vm(d->h->d, vm, err);
-}
-
-static int ad_force_off(ncp_drv_t *d, int64_t no, ncp_err_t *err)
-{
-    return d->h->ops->force_off(d->h->d, no, err);
-}
-
-static int ad_set_spec(ncp_drv_t *d, int64_t no, int cpus, int64_t memory, ncp_err_t *err)
-{
-    return d->h->ops->set_spec(d->h->d, no, cpus, memory, err);
-}
-
-static int ad_state(ncp_drv_t *d, int64_t no, ncp_drv_power_t *out, ncp_err_t *err)
-{
-    return d->h->ops->state(d->h->d, no, out, err);
-}
-
-static int ad_list(ncp_drv_t *d, ncp_drv_list_cb cb, void *ctx, ncp_err_t *err)
-{
-    return d->h->ops->list(d->h->d, cb, ctx, err);
-}
-
-static int ad_disk_create(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
-{
-    return d->h->ops->disk_create(d->h->d, disk_no, bytes, err);
-}
-
-static int ad_disk_attach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
-{
-    return d->h->ops->disk_attach(d->h->d, server_no, disk_no, err);
-}
-
-static int ad_disk_detach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
-{
-    return d->h->ops->disk_detach(d->h->d, server_no, disk_no, err);
-}
-
-static int ad_disk_delete(ncp_drv_t *d, int64_t disk_no, ncp_err_t *err)
-{
-    return d->h->ops->disk_delete(d->h->d, disk_no, err);
-}
-
-static int ad_disk_resize(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
-{
-    return d->h->ops->disk_resize(d->h->d, disk_no, bytes, err);
-}
-
-static void ad_close(ncp_drv_t *d)
-{
-    (void)d; /* ncp_hv_free() closes the real driver */
-}
-
-static const ncp_drv_ops_t adapter_ops = {
-    .abi = NCP_DRV_ABI,
-    .name = "hv",
-    .flags = NCP_DRV_F_BOOT, /* not F_TXN: claim, act, confirm */
-    .close = ad_close,
-    .create = ad_create,
-    .start = ad_start,
-    .stop = ad_stop,
-    .reboot = ad_reboot,
-    .terminate = ad_terminate,
-    .change_spec = ad_change_spec,
-    .create_vm = ad_create_vm,
-    .force_off = ad_force_off,
-    .set_spec = ad_set_spec,
-    .state = ad_state,
-    .list = ad_list,
-    .disk_create = ad_disk_create,
-    .disk_attach = ad_disk_attach,
-    .disk_detach = ad_disk_detach,
-    .disk_delete = ad_disk_delete,
-    .disk_resize = ad_disk_resize,
-};
 
 /* ---- transitions: confirmation and completion ------------------------------ */
 
@@ -598,7 +275,7 @@ static int drift(ncp_hv_t *h, ncp_store_t *st, const ncp_server_t *s, ncp_drv_po
     ncp_log(to == NCP_ST_FSTOP ? NCP_LOG_WARN : NCP_LOG_NOTICE,
             "event=hv_drift server=%" PRId64 " from=%s to=%s power=%s detail=%s", s->no,
             ncp_state_status_code(s->status), ncp_state_status_code((ncp_status_t)to),
-            power_name(p), why);
+            ncp_hv_power_name(p), why);
     return 0;
 }
 
@@ -619,7 +296,7 @@ static int resolve_one(job_t *j, ncp_store_t *st, int64_t no, int64_t now, ncp_e
     if (r == 0 || in.kind != NCP_KIND_SERVER || in.deleted) {
         if (k.power != NCP_DRV_POWER_GONE && !k.stray_said) {
             ncp_log_warn("event=hv_stray machine=ncpd-%" PRId64 " power=%s detail=no server of "
-                         "that number; left alone", no, power_name(k.power));
+                         "that number; left alone", no, ncp_hv_power_name(k.power));
             pthread_mutex_lock(&h->mu);
             if ((m = mach_get(h, no, false)))
                 m->stray_said = true;
@@ -656,7 +333,7 @@ static int resolve_one(job_t *j, ncp_store_t *st, int64_t no, int64_t now, ncp_e
         if (apply_steps(&env, st, &t, INT32_MAX, err) < 0)
             return -1;
         ncp_log_info("event=hv_done server=%" PRId64 " op=%s power=%s", no, kind_name(t.kind),
-                     power_name(k.power));
+                     ncp_hv_power_name(k.power));
         if ((r = so->server_get(st, h->arena, in.account_id, no, &s, err)) <= 0)
             return r;
     }
@@ -756,7 +433,7 @@ static void press(ncp_hv_t *h, int64_t no)
     ncp_server_t s;
     memset(&s, 0, sizeof(s));
     s.no = no;
-    note_asked(h, no, true);
+    ncp_hv_note_asked(h, no, true);
     if (h->ops->stop(h->d, &s, &err) == 0) {
         ncp_log_notice("event=hv_press server=%" PRId64 " detail=a stop asked before ncpd "
                        "restarted: power button pressed again", no);
@@ -896,7 +573,7 @@ fail:
 
 ncp_driver_t ncp_hv_driver(ncp_hv_t *h)
 {
-    return (ncp_driver_t){&adapter_ops, &h->self};
+    return (ncp_driver_t){&ncp_hv_adapter_ops, &h->self};
 }
 
 int ncp_hv_start(ncp_hv_t *h, ncp_committer_t *committer, ncp_err_t *err)
