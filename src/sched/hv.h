@@ -64,7 +64,5 @@ int ncp_hv_start(ncp_hv_t *h, ncp_committer_t *committer, ncp_err_t *err);
 /* Stops the engine (before the committer is freed), closes the driver.
  * NULL-safe. */
 void ncp_hv_free(ncp_hv_t *h);
-/* Servers reconciled at start (for the start-up log and tests); -1 until done. */
-int64_t ncp_hv_reconciled(ncp_hv_t *h);
 
 #endif

@@ -588,14 +588,6 @@ int ncp_hv_start(ncp_hv_t *h, ncp_committer_t *committer, ncp_err_t *err)
     return 0;
 }
 
-int64_t ncp_hv_reconciled(ncp_hv_t *h)
-{
-    pthread_mutex_lock(&h->mu);
-    int64_t n = h->reconciled;
-    pthread_mutex_unlock(&h->mu);
-    return n;
-}
-
 void ncp_hv_free(ncp_hv_t *h)
 {
     if (!h)

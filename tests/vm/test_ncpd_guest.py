@@ -223,7 +223,7 @@ class GuestTest(HvCase):
         self.assertNotEqual(virsh("dominfo", "ncpd-%s" % no).returncode, 0, "domain left")
         self.assertFalse(os.path.exists(os.path.join(VM_DIR, no)), "files left")
 
-    def test_06_guest_powers_itself_off_then_started_outside_ncpd(self):
+    def test_06_guest_powers_itself_off_then_changed_outside_ncpd(self):
         no = self.new_server("guest-self", "#ncpd-guest poweroff-after=2\n")
         self.observe(self.c, [no], ("RUN", "NULL"), CREATE_STATES, timeout=60)
         wait_console(no, "ncpd-guest: powering off by itself")
@@ -238,8 +238,27 @@ class GuestTest(HvCase):
                          % no)
         wait_console(no, "ncpd-guest: powering off by itself", 2)
         self.observe(self.c, [no], ("NSTOP", "NULL"), ANY_RUN_STOP, timeout=60)
+        # then undefines it: FSTOP; defines and starts it again: back to RUN
+        xml = virsh("dumpxml", "--inactive", "ncpd-%s" % no).stdout
+        self.assertEqual(virsh("undefine", "ncpd-%s" % no).returncode, 0)
+        fstop = {**ANY_RUN_STOP, ("FSTOP", "NULL"): "repairing"}
+        self.observe(self.c, [no], ("FSTOP", "NULL"), fstop, timeout=30)
+        for fmt in FORMATS:
+            self.call_err(self.c, "startServerInstances", no_list([no]), fmt, 25041,
+                          MSG["25041"])
+        path = os.path.join(VM_DIR, "ncpd-%s.xml" % no)
+        with open(path, "wb") as f:
+            f.write(xml)
+        self.assertEqual(virsh("define", path).returncode, 0)
+        self.assertEqual(virsh("start", "ncpd-%s" % no).returncode, 0)
+        self.observe(self.c, [no], ("RUN", "NULL"), fstop, timeout=30)
+        self.assertRegex(self.d.log_tail(50000), r"event=hv_drift server=%s from=FSTOP to=RUN"
+                         % no)
+        wait_console(no, "ncpd-guest: powering off by itself", 3)
+        self.observe(self.c, [no], ("NSTOP", "NULL"), ANY_RUN_STOP, timeout=60)
         self.act(self.c, "terminateServerInstances", [no], "json")
         self.observe(self.c, [no], None, TERMINATE_STATES, gone=True, timeout=30)
+        self.assertFalse(os.path.exists(os.path.join(VM_DIR, no)))
 
     def test_07_guest_ignoring_the_button_is_forced_off(self):
         no = self.new_server("guest-deaf", "#ncpd-guest ignore-power-button\n")
