@@ -150,6 +150,10 @@ static const char *const migrations[] = {
      * number (numbers are unique across kinds) */
     "ALTER TABLE transitions RENAME COLUMN server_no TO no;"
     "ALTER TABLE transitions ADD COLUMN res_kind {INT} NOT NULL DEFAULT 1;",
+    /* 9: real machines (sched/hv.h): the public half of each login key, for the
+     * machines' seeds ('' for keys made before) */
+    "ALTER TABLE login_keys"
+    " ADD COLUMN public_key TEXT NOT NULL DEFAULT '';",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
