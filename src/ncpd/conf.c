@@ -7,6 +7,7 @@
  * command line, where every user of the machine can read them in ps, and
  * are masked by `config show`. */
 #include "ncpd/conf.h"
+#include "store/db.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -84,6 +85,26 @@ static const opt_t opts[] = {
      "test knobs of the simulated hypervisor, comma-separated: `external` (behave like a "
      "driver with state of its own: claim, act, confirm) and `delay=MS` (each driver call "
      "takes MS milliseconds)"},
+    {"driver", "NCPD_DRIVER", T_ENUM, "sim|libvirt", "sim", 0, 0, "sim|libvirt", 0, FIELD(driver),
+     0,
+     "the hypervisor: the built-in simulator, or real QEMU/KVM machines through libvirt (see "
+     "the README's real machines section)"},
+    {"libvirt-uri", "NCPD_LIBVIRT_URI", T_STR, "URI", "qemu:///system", 0, 1000, NULL, 0,
+     FIELD(libvirt_uri), 0,
+     "libvirt connection of --driver libvirt (test:///default: libvirt's in-process test "
+     "hypervisor)"},
+    {"vm-dir", "NCPD_VM_DIR", T_PATH, "DIR", NULL, 0, 3900, NULL, 0, FIELD(vm_dir), 0,
+     "--driver libvirt: folder of each server's disks, seed image and console log "
+     "(DIR/serverInstanceNo/); unset: the folder vm beside a SQLite database (./var/vm for "
+     "./var/ncpd.db), required with a PostgreSQL database (it has no folder)"},
+    {"libvirt-domain-type", "NCPD_LIBVIRT_DOMAIN_TYPE", T_ENUM, "qemu|kvm", NULL, 0, 0,
+     "qemu|kvm", 0, FIELD(libvirt_domain_type), 0,
+     "--driver libvirt: kvm (hardware virtualisation) or qemu (TCG emulation); unset: kvm "
+     "only when the host can really run KVM guests, else qemu"},
+    {"stop-timeout", "NCPD_STOP_TIMEOUT", T_UINT, "S", "300", 1, 86400, NULL, 0,
+     FIELD(stop_timeout_s), 0,
+     "--driver libvirt: seconds a machine has to shut down after the ACPI power button "
+     "(stop) or to restart (reboot) before it is forced off (reset); logged when it happens"},
     {"catalog", "NCPD_CATALOG", T_PATH, "FILE.json", NULL, 0, 4095, NULL, F_EXISTS,
      FIELD(catalog), 0, "JSON catalogue (regions, zones, images, products) replacing the built-in one"},
     {"max-body", "NCPD_MAX_BODY", T_UINT, "BYTES", "1048576", 64, 1 << 30, NULL, 0,
@@ -633,6 +654,12 @@ static int cross_check(const ncpd_conf_t *c, const char *file)
     if (c->max_body_total < c->max_body) {
         fprintf(stderr, "ncpd: %s%smax-body-total (%zu) is smaller than max-body (%zu)\n", f, sep,
                 c->max_body_total, c->max_body);
+        return -1;
+    }
+    if (strcmp(c->driver, "libvirt") == 0 && !c->vm_dir && ncp_db_is_pg(c->db)) {
+        fprintf(stderr, "ncpd: %s%s--driver libvirt with a PostgreSQL database needs vm-dir: "
+                        "there is no folder beside the database for the machines' files\n",
+                f, sep);
         return -1;
     }
     if (c->metrics_host[0] && c->metrics_port && c->metrics_port == c->port) {

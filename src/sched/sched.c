@@ -36,6 +36,16 @@ struct ncp_sched {
 /* A never-due time for claimed rows (they wait for their confirmation). */
 #define NEVER_MS INT64_MAX
 
+/* sched/hv.h's completion by the hypervisor (set before any thread runs) */
+static ncp_sched_confirm_hook_fn confirm_hook;
+static void *confirm_hook_ctx;
+
+void ncp_sched_set_confirm_hook(ncp_sched_confirm_hook_fn fn, void *ctx)
+{
+    confirm_hook = fn;
+    confirm_hook_ctx = ctx;
+}
+
 int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
                                ncp_tr_kind_t kind, int remaining, const char *arg,
                                int64_t now_ms, int64_t step_ms, ncp_err_t *err)
@@ -123,6 +133,9 @@ int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a
         return -1;
     }
     ncp_sched_env_t env = {so, a, now_ms, step_ms};
+    int taken = confirm_hook ? confirm_hook(confirm_hook_ctx, so, st, a, &t, ok, now_ms, err) : 0;
+    if (taken != 0)
+        return taken < 0 ? -1 : 0;
     if (ok) {
         t.phase = NCP_PHASE_RUNNING;
         return ncp_sched_next(&env, st, &t, err);
