@@ -12,7 +12,7 @@ SYSCONFDIR ?=
 INSTALL_BUILD ?= build-install
 DEB_OUT ?= build-deb
 
-.PHONY: all setup build run test unit e2e test-pg browser test-libvirt test-asan asan-build clean release-build bench fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
+.PHONY: all setup build run test unit e2e test-pg browser test-libvirt test-asan asan-build clean release-build bench soak fuzz-build fuzz fuzz-regress tsan-build test-tsan test-valgrind test-reliability install deb test-package
 
 all: build
 
@@ -126,6 +126,12 @@ bench:
 	@NCPD_SETUP_EXTRA="wrk nginx-light gnuplot-nox" sh scripts/setup.sh
 	$(MAKE) release-build
 	$(PY) bench/run.py
+
+# memory under a long read load (10 minutes; SOAK_SECONDS to change)
+soak:
+	@NCPD_SETUP_EXTRA="wrk" sh scripts/setup.sh
+	$(MAKE) release-build
+	$(PY) bench/soak.py
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-release build-fuzz $(INSTALL_BUILD) $(DEB_OUT)

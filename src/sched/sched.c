@@ -228,9 +228,27 @@ int ncp_sched_run_due(ncp_sched_t *sc, int64_t now, ncp_err_t *err)
     return p.applied + p.clamped; /* clamped rows may be due now: look again */
 }
 
+/* The database's housekeeping (SQLite: the log moved into the file) runs here, on the
+ * scheduler's own connection, at most this often: never inside a request's commit. */
+#define NCP_SCHED_MAINTAIN_MS 250
+
+static void maintain(ncp_sched_t *sc, int64_t *last_ms)
+{
+    int64_t mono = ncp_clock_mono_ms();
+    if (mono - *last_ms < NCP_SCHED_MAINTAIN_MS)
+        return;
+    *last_ms = mono;
+    ncp_err_t err;
+    ncp_err_init(&err);
+    if (sc->so->maintain && sc->so->maintain(sc->st, &err) < 0)
+        ncp_log_warn("sched: database housekeeping failed: %s",
+                     err.detail[0] ? err.detail : err.msg);
+}
+
 static void *loop(void *arg)
 {
     ncp_sched_t *sc = arg;
+    int64_t last_maint_ms = 0;
     pthread_mutex_lock(&sc->mu);
     while (!sc->stopping) {
         sc->kicked = false;
@@ -242,8 +260,9 @@ static void *loop(void *arg)
         int n = ncp_sched_run_due(sc, now, &err);
         ncp_metrics_sched_pass(n); /* metrics hook */
         /* a shared database: the lease is renewed (or watched) three times per period */
-        int64_t cap_ms = sc->shared ? NCP_SCHED_LEASE_MS / 3 : 1000;
+        int64_t cap_ms = sc->shared ? NCP_SCHED_LEASE_MS / 3 : NCP_SCHED_MAINTAIN_MS;
         int64_t wait_ms = cap_ms;
+        maintain(sc, &last_maint_ms);
         if (n < 0) {
             /* once per outage, not ten times a second */
             if (!sc->failing)

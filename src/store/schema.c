@@ -154,6 +154,16 @@ static const char *const migrations[] = {
      * machines' seeds ('' for keys made before) */
     "ALTER TABLE login_keys"
     " ADD COLUMN public_key TEXT NOT NULL DEFAULT '';",
+    /* 10: a million servers in one account: totalRows from maintained counts, pages of a
+     * zone or a status from their own indexes */
+    "CREATE TABLE server_counts(account_id {INT} NOT NULL, zone_no {INT} NOT NULL,"
+    "  status {INT} NOT NULL, n {INT} NOT NULL, PRIMARY KEY(account_id, zone_no, status))"
+    "  {NOROWID};"
+    "INSERT INTO server_counts(account_id, zone_no, status, n)"
+    "  SELECT account_id, zone_no, status, count(*) FROM servers"
+    "  GROUP BY account_id, zone_no, status;"
+    "CREATE INDEX servers_by_status ON servers(account_id, status, no);"
+    "CREATE INDEX servers_by_zone ON servers(account_id, zone_no, no);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
