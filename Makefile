@@ -57,8 +57,13 @@ run: setup build
 unit: build
 	cd $(BUILD) && ctest --output-on-failure
 
+# End-to-end modules run E2E_JOBS at a time (tests/run_suites.py: one process per module,
+# longest first from the durations of the previous run; a failed module's output is shown).
+E2E_JOBS ?= 3
+SUITES = $(PY) tests/run_suites.py -j $(E2E_JOBS)
+
 e2e: build
-	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
+	NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(SUITES) --times $(BUILD)/e2e-times.json tests/e2e
 
 # The whole end-to-end suite again with every daemon on PostgreSQL (a throwaway cluster
 # in PG_DIR, scripts/pg-test.sh: unix socket only, run by an unprivileged user, removed
@@ -67,8 +72,8 @@ PG_DIR ?= /tmp/ncpd-pg-test
 test-pg: build
 	@scripts/pg-test.sh stop $(PG_DIR) >/dev/null 2>&1 || true
 	@uri=$$(scripts/pg-test.sh start $(PG_DIR)) || exit 1; \
-	NCPD_TEST_PG="$$uri" NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(PY) -m unittest discover -s tests/e2e \
-		-p 'test_*.py'; st=$$?; scripts/pg-test.sh stop $(PG_DIR); exit $$st
+	NCPD_TEST_PG="$$uri" NCPD_BIN=$(CURDIR)/$(BUILD)/ncpd $(SUITES) \
+		--times $(BUILD)/pg-times.json tests/e2e; st=$$?; scripts/pg-test.sh stop $(PG_DIR); exit $$st
 
 # Browser tests of the web console (tests/browser, issue 15): Debian's chromium
 # (/usr/bin/chromium, scripts/setup.sh) driven by playwright-core from the npm
@@ -115,7 +120,7 @@ asan-build:
 test-asan: setup asan-build
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 NCPD_BIN=$(CURDIR)/build-asan/ncpd NCPD_ASAN=1 \
-		$(PY) -m unittest discover -s tests/e2e -p 'test_*.py'
+		$(SUITES) --times build-asan/e2e-times.json tests/e2e
 
 # Benchmarks: never part of `make test` (bench/README.md).
 release-build:
