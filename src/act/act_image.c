@@ -123,11 +123,11 @@ int act_createMemberServerImage(ncp_ctx_t *ctx, ncp_err_t *err)
 
 /* An image the caller owns; unknown, another account's and shared-with-me are
  * all answered alike. */
-static int own_image(ncp_ctx_t *ctx, const char *text, size_t len, ncp_member_image_t *out,
-                     ncp_err_t *err)
+static int own_image(ncp_ctx_t *ctx, const char *param, const char *text, size_t len,
+                     ncp_member_image_t *out, ncp_err_t *err)
 {
     int64_t no;
-    if (act_res_resolve(ctx, text, len, NCP_KIND_MEMBER_IMAGE, NCP_E_BAD_INSTANCE_NUMBER, &no,
+    if (act_res_resolve(ctx, param, text, len, NCP_KIND_MEMBER_IMAGE, NCP_E_BAD_INSTANCE_NUMBER, &no,
                         err) < 0)
         return -1;
     int r = image_get(ctx, no, false, out, NULL, err);
@@ -146,7 +146,7 @@ int act_deleteMemberServerImages(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     ncp_member_image_t *v = ncp_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*v));
     for (size_t i = 0; i < n; i++) {
-        if (own_image(ctx, a->items[i], a->lens[i], &v[i], err) < 0)
+        if (own_image(ctx, "memberServerImageNoList", a->items[i], a->lens[i], &v[i], err) < 0)
             return -1;
         if (v[i].status == NCP_RS_INIT) { /* M4: still being captured */
             ncp_err_set(err, NCP_E_IMAGE_IN_PROGRESS);
@@ -180,7 +180,7 @@ static int share(ncp_ctx_t *ctx, share_op_t op, ncp_err_t *err)
     const ncp_args_t *A = &ctx->args;
     const ncp_arg_t *no_a = ncp_arg(A, "memberServerImageNo");
     ncp_member_image_t m;
-    if (own_image(ctx, no_a->s, no_a->len, &m, err) < 0)
+    if (own_image(ctx, "memberServerImageNo", no_a->s, no_a->len, &m, err) < 0)
         return -1;
     if (m.status != NCP_RS_CREAT || m.op != NCP_RO_NULL) {
         ncp_err_set(err, NCP_E_OBJECT_BUSY);

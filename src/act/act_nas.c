@@ -47,7 +47,8 @@ static int nas_resolve(ncp_ctx_t *ctx, ncp_nas_t *out, ncp_err_t *err)
 {
     const ncp_arg_t *a = ncp_arg(&ctx->args, "nasVolumeInstanceNo");
     int64_t no;
-    if (act_res_resolve(ctx, a->s, a->len, NCP_KIND_NAS, NCP_E_BAD_INSTANCE_NUMBER, &no, err) < 0)
+    if (act_res_resolve(ctx, "nasVolumeInstanceNo", a->s, a->len, NCP_KIND_NAS,
+                        NCP_E_BAD_INSTANCE_NUMBER, &no, err) < 0)
         return -1;
     int r = ncp_store_nas_get(ctx->st, ctx->arena, ctx->account_id, no, out, err);
     if (r == 0)

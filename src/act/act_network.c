@@ -123,7 +123,8 @@ static int nic_resolve(ncp_ctx_t *ctx, ncp_nic_t *out, ncp_err_t *err)
 {
     const ncp_arg_t *a = ncp_arg(&ctx->args, "networkInterfaceNo");
     int64_t no;
-    if (act_res_resolve(ctx, a->s, a->len, NCP_KIND_NIC, NCP_E_BAD_INSTANCE_NUMBER, &no, err) < 0)
+    if (act_res_resolve(ctx, "networkInterfaceNo", a->s, a->len, NCP_KIND_NIC,
+                        NCP_E_BAD_INSTANCE_NUMBER, &no, err) < 0)
         return -1;
     int r = ncp_store_nic_get(ctx->st, ctx->arena, ctx->account_id, no, out, err);
     if (r == 0)
@@ -150,7 +151,8 @@ int act_createNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_arg_t *sub_a = ncp_arg(A, "privateSubnetInstanceNo");
     int64_t sub_no;
     ncp_subnet_t sub;
-    if (act_res_resolve(ctx, sub_a->s, sub_a->len, NCP_KIND_SUBNET, NCP_E_BAD_INSTANCE_NUMBER,
+    if (act_res_resolve(ctx, "privateSubnetInstanceNo", sub_a->s, sub_a->len, NCP_KIND_SUBNET,
+                        NCP_E_BAD_INSTANCE_NUMBER,
                         &sub_no, err) < 0)
         return -1;
     int r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id, sub_no, &sub, err);

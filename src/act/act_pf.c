@@ -202,7 +202,8 @@ static int config_resolve(ncp_ctx_t *ctx, ncp_pf_config_t *c, ncp_err_t *err)
 {
     const ncp_arg_t *a = ncp_arg(&ctx->args, "portForwardingConfigurationNo");
     int64_t no;
-    if (act_res_resolve(ctx, a->s, a->len, NCP_KIND_PF_CONFIG, NCP_E_BAD_INSTANCE_NUMBER, &no,
+    if (act_res_resolve(ctx, "portForwardingConfigurationNo", a->s, a->len, NCP_KIND_PF_CONFIG,
+                        NCP_E_BAD_INSTANCE_NUMBER, &no,
                         err) < 0)
         return -1;
     int r = ncp_store_pf_config_get(ctx->st, ctx->arena, ctx->account_id, no, c, err);

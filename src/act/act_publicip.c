@@ -38,7 +38,7 @@ static int ip_resolve(ncp_ctx_t *ctx, const char *param, ncp_public_ip_t *out, n
 {
     const ncp_arg_t *a = ncp_arg(&ctx->args, param);
     int64_t no;
-    if (act_res_resolve(ctx, a->s, a->len, NCP_KIND_PUBLIC_IP, NCP_E_CONTRACT_NOT_FOUND, &no,
+    if (act_res_resolve(ctx, param, a->s, a->len, NCP_KIND_PUBLIC_IP, NCP_E_CONTRACT_NOT_FOUND, &no,
                         err) < 0)
         return -1;
     int r = ncp_store_ip_get(ctx->st, ctx->arena, ctx->account_id, no, out, err);

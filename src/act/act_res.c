@@ -160,11 +160,11 @@ void act_paging(ncp_ctx_t *ctx, int64_t *offset, int64_t *limit)
     act_page(&ctx->args, offset, limit);
 }
 
-int act_res_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_kind_t kind,
-                    ncp_err_code_t code, int64_t *no_out, ncp_err_t *err)
+int act_res_resolve(ncp_ctx_t *ctx, const char *param, const char *text, size_t len,
+                    ncp_kind_t kind, ncp_err_code_t code, int64_t *no_out, ncp_err_t *err)
 {
     if (!ncp_spec_is_no(text, len)) {
-        ncp_err_set(err, code);
+        ncp_err_set(err, NCP_E_INVALID_PARAM, param);
         return -1;
     }
     int64_t no = act_no(text);
@@ -194,7 +194,7 @@ int act_res_resolve_list(ncp_ctx_t *ctx, const char *param, ncp_kind_t kind,
     int64_t *v = ncp_arena_alloc(ctx->arena, (a->n ? a->n : 1) * sizeof(int64_t));
     int64_t *seen = ncp_arena_alloc(ctx->arena, (a->n ? a->n : 1) * sizeof(int64_t));
     for (size_t i = 0; i < a->n; i++) {
-        if (act_res_resolve(ctx, a->items[i], a->lens[i], kind, code, &v[i], err) < 0)
+        if (act_res_resolve(ctx, param, a->items[i], a->lens[i], kind, code, &v[i], err) < 0)
             return -1;
         if (i && bsearch(&v[i], seen, i, sizeof(int64_t), cmp_i64)) {
             char val[24];

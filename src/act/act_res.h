@@ -42,10 +42,11 @@ int act_zone_param(ncp_ctx_t *ctx, int64_t dflt, const ncp_zone_t **out, ncp_err
 /* pageNo / pageSize of lists that have them */
 void act_paging(ncp_ctx_t *ctx, int64_t *offset, int64_t *limit);
 
-/* A number of an instance of `kind` owned by the caller: malformed,
+/* A number of an instance of `kind` owned by the caller: a malformed one is
+ * 910 for `param` (as every parameter but server numbers, docs/compat.md);
  * unknown, another account's, retired or of another kind are all `code`. */
-int act_res_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_kind_t kind,
-                    ncp_err_code_t code, int64_t *no_out, ncp_err_t *err);
+int act_res_resolve(ncp_ctx_t *ctx, const char *param, const char *text, size_t len,
+                    ncp_kind_t kind, ncp_err_code_t code, int64_t *no_out, ncp_err_t *err);
 /* Every item of the list parameter `param` the same way, in list order; a
  * repeated number is 910 (duplicated value). */
 int act_res_resolve_list(ncp_ctx_t *ctx, const char *param, ncp_kind_t kind,

@@ -60,11 +60,12 @@ static int room_for_disk(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_err_t *err)
 }
 
 /* A disk of the caller by number: unknown, foreign or not a disk is `code`. */
-static int disk_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_err_code_t code,
-                        ncp_disk_t *out, ncp_err_t *err)
+static int disk_resolve(ncp_ctx_t *ctx, const char *param, ncp_err_code_t code, ncp_disk_t *out,
+                        ncp_err_t *err)
 {
+    const ncp_arg_t *a = ncp_arg(&ctx->args, param);
     int64_t no;
-    if (act_res_resolve(ctx, text, len, NCP_KIND_STORAGE, code, &no, err) < 0)
+    if (act_res_resolve(ctx, param, a->s, a->len, NCP_KIND_STORAGE, code, &no, err) < 0)
         return -1;
     int r = ncp_store_disk_get(ctx->st, ctx->arena, ctx->account_id, no, out, err);
     if (r == 0)
@@ -175,11 +176,10 @@ int act_attachBlockStorageInstance(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     const ncp_args_t *A = &ctx->args;
     const ncp_arg_t *no_a = ncp_arg(A, "serverInstanceNo");
-    const ncp_arg_t *disk_a = ncp_arg(A, "blockStorageInstanceNo");
     ncp_server_t s;
     ncp_disk_t *d = ncp_arena_alloc(ctx->arena, sizeof(*d));
     if (act_server_resolve(ctx, no_a->s, no_a->len, &s, err) < 0 ||
-        disk_resolve(ctx, disk_a->s, disk_a->len, NCP_E_BAD_STORAGE_NO, d, err) < 0 ||
+        disk_resolve(ctx, "blockStorageInstanceNo", NCP_E_BAD_STORAGE_NO, d, err) < 0 ||
         not_basic(d, "blockStorageInstanceNo", err) < 0)
         return -1;
     if (d->status != NCP_RS_CREAT || d->op != NCP_RO_NULL) {
@@ -303,9 +303,8 @@ int act_deleteBlockStorageInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 int act_changeBlockStorageVolumeSize(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     const ncp_args_t *A = &ctx->args;
-    const ncp_arg_t *disk_a = ncp_arg(A, "blockStorageInstanceNo");
     ncp_disk_t *d = ncp_arena_alloc(ctx->arena, sizeof(*d));
-    if (disk_resolve(ctx, disk_a->s, disk_a->len, NCP_E_BAD_STORAGE_NO, d, err) < 0 ||
+    if (disk_resolve(ctx, "blockStorageInstanceNo", NCP_E_BAD_STORAGE_NO, d, err) < 0 ||
         not_basic(d, "blockStorageInstanceNo", err) < 0)
         return -1;
     int64_t gb = ncp_arg(A, "blockStorageSize")->i;
@@ -441,9 +440,8 @@ static void respond_snapshots(ncp_ctx_t *ctx, const ncp_snapshot_t *v)
 int act_createBlockStorageSnapshotInstance(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     const ncp_args_t *A = &ctx->args;
-    const ncp_arg_t *disk_a = ncp_arg(A, "blockStorageInstanceNo");
     ncp_disk_t d;
-    if (disk_resolve(ctx, disk_a->s, disk_a->len, NCP_E_BAD_STORAGE_NO, &d, err) < 0)
+    if (disk_resolve(ctx, "blockStorageInstanceNo", NCP_E_BAD_STORAGE_NO, &d, err) < 0)
         return -1;
     if (d.op != NCP_RO_NULL || d.status == NCP_RS_INIT) { /* S14 */
         ncp_err_set(err, NCP_E_OBJECT_BUSY);
