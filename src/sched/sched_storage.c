@@ -12,12 +12,18 @@
 #include "domain/rstate.h"
 #include "store/store_storage.h"
 
-/* The server of a transition's arg ("DISK SERVER ..."), 0 when none. */
-static int64_t server_of(const ncp_trans_t *t)
+/* The server of a transition's arg ("DISK SERVER ..."), 0 when none; a
+ * resize names no server: the disk's own (when attached) is the one. */
+static int64_t server_of(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_trans_t *t)
 {
     int64_t disk = 0, server = 0;
-    if (t->kind == NCP_TR_DISK_RESIZE || !t->arg ||
-        sscanf(t->arg, "%" SCNd64 " %" SCNd64, &disk, &server) != 2)
+    if (t->kind == NCP_TR_DISK_RESIZE) {
+        ncp_disk_t d;
+        ncp_err_t e = {0};
+        return ncp_store_disk_get(st, env->arena, t->account_id, t->no, &d, &e) == 1
+                   ? d.server_no : 0;
+    }
+    if (!t->arg || sscanf(t->arg, "%" SCNd64 " %" SCNd64, &disk, &server) != 2)
         return 0;
     return server;
 }
@@ -48,7 +54,7 @@ static int free_device(const ncp_sched_env_t *env, ncp_store_t *st, int64_t serv
 static int disk_effect(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_trans_t *t, int fx,
                        ncp_err_t *err)
 {
-    int64_t server = server_of(t);
+    int64_t server = server_of(env, st, t);
     const char *device;
     switch ((ncp_rfx_t)fx) {
     case NCP_FX_ATTACHED:
@@ -66,7 +72,9 @@ static int disk_effect(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_tr
             ncp_err_internal(err, "resize of %lld without a size", (long long)t->no);
             return -1;
         }
-        return ncp_store_disk_set_size(st, t->no, bytes, err);
+        if (ncp_store_disk_set_size(st, t->no, bytes, err) < 0)
+            return -1;
+        return server ? ncp_sched_linked_end(env, st, server, t->no, err) : 0;
     }
     default:
         return 0;
@@ -76,14 +84,14 @@ static int disk_effect(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_tr
 static int disk_gone(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_trans_t *t,
                      ncp_err_t *err)
 {
-    int64_t server = server_of(t);
+    int64_t server = server_of(env, st, t);
     return server ? ncp_sched_linked_end(env, st, server, t->no, err) : 0;
 }
 
 static int disk_undo(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_trans_t *t,
                      ncp_err_t *err)
 {
-    int64_t server = server_of(t);
+    int64_t server = server_of(env, st, t);
     /* a refused attach leaves the disk detached, as it was */
     if (t->kind == NCP_TR_DISK_ATTACH && ncp_store_disk_set_server(st, t->no, 0, "", err) < 0)
         return -1;
