@@ -115,9 +115,11 @@ void act_emit_server_as(ncp_ctx_t *ctx, const char *member, const ncp_server_t *
     /* Only read actions use the cache: their rows come straight from a
      * committed snapshot, where a (number, version) pair names one content.
      * A write handler renders state it has not committed yet. Cached XML
-     * holds the element's name: only "serverInstance" renderings are kept. */
+     * holds the element's name: only "serverInstance" renderings are kept,
+     * and only list items (a cached JSON value carries no member name). */
     bool cacheable = s->version && (ctx->act->flags & NCP_A_READ) &&
-                     strcmp(member, "serverInstance") == 0;
+                     strcmp(member, "serverInstance") == 0 && e->depth > 0 &&
+                     e->st[e->depth - 1].item != NULL;
     if (cacheable && act_frag_get(s->no, s->version, flags, e))
         return;
     ncp_server_t full;
