@@ -578,7 +578,7 @@ int act_getNasVolumeSnapshotConfigurationHistoryList(ncp_ctx_t *ctx, ncp_err_t *
                       h->ratio > 0 ? (weekly ? "WEEK" : "DAY") : "",
                       h->ratio > 0 ? (weekly ? "Weekly" : "Daily") : "");
         ncp_emit_code(e, "snapshotVolumeConfigDayOfWeekType", weekly ? h->day : "",
-                      weekly ? h->day : "");
+                      weekly ? act_day_name(h->day) : "");
         ncp_emit_int(e, "snapshotVolumeConfigTime", h->time >= 0 ? h->time : 0);
         ncp_emit_obj_end(e);
     }

@@ -341,7 +341,7 @@ static const char *nas_host(ncp_ctx_t *ctx, int64_t zone_no)
     return ncp_arena_printf(ctx->arena, "10.250.%d.74", (int)(50 + zone_no % 200));
 }
 
-static const char *day_name(const char *code)
+const char *act_day_name(const char *code)
 {
     static const char *const days[][2] = {{"MON", "Monday"},   {"TUE", "Tuesday"},
                                           {"WED", "Wednesday"}, {"THU", "Thursday"},
@@ -382,7 +382,7 @@ void act_emit_nas(ncp_ctx_t *ctx, const ncp_nas_t *v)
                   v->snap_ratio > 0 ? (weekly ? "WEEK" : "DAY") : "",
                   v->snap_ratio > 0 ? (weekly ? "Weekly" : "Daily") : "");
     ncp_emit_code(e, "snapshotVolumeConfigDayOfWeekType", weekly ? v->snap_day : "",
-                  weekly ? day_name(v->snap_day) : "");
+                  weekly ? act_day_name(v->snap_day) : "");
     ncp_emit_int(e, "snapshotVolumeConfigTime", v->snap_time >= 0 ? v->snap_time : 0);
     ncp_emit_int(e, "snapshotVolumeSize", snap);
     ncp_emit_int(e, "snapshotVolumeUseSize", 0);

@@ -77,6 +77,8 @@ void act_respond_rows(ncp_ctx_t *ctx, const act_driven_t *d);
 void act_emit_disk(ncp_ctx_t *ctx, const ncp_disk_t *d);
 void act_emit_public_ip(ncp_ctx_t *ctx, const ncp_public_ip_t *ip);
 void act_emit_nas(ncp_ctx_t *ctx, const ncp_nas_t *v);
+/* The codeName of a day-of-week code (MON: Monday), "" for none. */
+const char *act_day_name(const char *code);
 void act_emit_image(ncp_ctx_t *ctx, const ncp_member_image_t *m);
 
 /* The port-forwarding configuration of the account in a zone (DECISIONS
