@@ -465,6 +465,8 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     f.tag_keys = strs(a);
     f.n_tag_keys = a->n;
     a = ncp_arg(A, "tagValueList");
+    if (!a->present) /* the guide's spelling (server-instance.md) */
+        a = ncp_arg(A, "tagKeyValue");
     f.tag_values = strs(a);
     f.n_tag_values = a->n;
     a = ncp_arg(A, "sortedBy");
