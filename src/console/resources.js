@@ -276,7 +276,7 @@ export const blockStorageDef = {
     fields: [
       { name: 'serverInstanceNo', label: 'Server No.', required: true, pattern: '[0-9]+', hint: 'the server it is attached to' },
       { name: 'blockStorageSize', label: 'Size (GB)', required: true, type: 'number', hint: '10 to 2000, a multiple of 10' },
-      { name: 'blockStorageName', label: 'Name', minlength: 3, maxlength: 30, hint: 'optional' },
+      { name: 'blockStorageName', label: 'Disk name', minlength: 3, maxlength: 30, hint: 'optional' },
     ],
   },
   empty: 'No block storage matches.',
