@@ -220,6 +220,8 @@ put("dispatch", "port-forwarding", seq(
         "&portForwardingRuleList.1.serverInstanceNo=1021003"
         "&portForwardingRuleList.1.portForwardingExternalPort=2222"
         "&portForwardingRuleList.1.portForwardingInternalPort=22"),
+    req("getPortForwardingRuleList", body="zoneNo=3&responseFormatType=json"),
+    req("getPortForwardingRuleList", body="zoneNo=3"),
     req("getPortForwardingConfigurationList", body="serverInstanceNoList.1=1021003"),
     req("deletePortForwardingRules", body="portForwardingConfigurationNo=31260"
         "&portForwardingRuleList.1.serverInstanceNo=1021003"
@@ -230,6 +232,9 @@ put("dispatch", "nas", seq(
         "&volumeAllotmentProtocolTypeCode=NFS&accessControlRuleList.1.serverInstanceNo=1021003"
         "&accessControlRuleList.2.customIp=10.0.0.5&accessControlRuleList.2.writeAccess=false"),
     req("addNasVolumeAccessControl", body="nasVolumeInstanceNo=1030000&serverInstanceNoList.1=1021004"),
+    req("removeNasVolumeAccessControl", body="nasVolumeInstanceNo=1030000"
+        "&accessControlRuleList.1.customIp=10.0.0.5&serverInstanceNoList.1=1021003"),
+    req("getNasVolumeAccessControlRuleList", body="nasVolumeInstanceNo=1030000"),
     req("changeNasVolumeSnapshotConfiguration", body="nasVolumeInstanceNo=1030000"
         "&snapshotVolumeConfigurationRatio=20&snapshotVolumeConfigDayOfWeekTypeCode=MON"),
     req("createNasVolumeSnapshot", body="nasVolumeInstanceNo=1030000"),
