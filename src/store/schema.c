@@ -150,7 +150,21 @@ static const char *const migrations[] = {
      * number (numbers are unique across kinds) */
     "ALTER TABLE transitions RENAME COLUMN server_no TO no;"
     "ALTER TABLE transitions ADD COLUMN res_kind {INT} NOT NULL DEFAULT 1;",
-    /* 9: the classic resources of issue 11: block storage (the servers' BASIC disks stay
+    /* 9: real machines (sched/hv.h): the public half of each login key, for the
+     * machines' seeds ('' for keys made before) */
+    "ALTER TABLE login_keys"
+    " ADD COLUMN public_key TEXT NOT NULL DEFAULT '';",
+    /* 10: a million servers in one account: totalRows from maintained counts, pages of a
+     * zone or a status from their own indexes */
+    "CREATE TABLE server_counts(account_id {INT} NOT NULL, zone_no {INT} NOT NULL,"
+    "  status {INT} NOT NULL, n {INT} NOT NULL, PRIMARY KEY(account_id, zone_no, status))"
+    "  {NOROWID};"
+    "INSERT INTO server_counts(account_id, zone_no, status, n)"
+    "  SELECT account_id, zone_no, status, count(*) FROM servers"
+    "  GROUP BY account_id, zone_no, status;"
+    "CREATE INDEX servers_by_status ON servers(account_id, status, no);"
+    "CREATE INDEX servers_by_zone ON servers(account_id, zone_no, no);",
+    /* 11: the classic resources of issue 11: block storage (the servers' BASIC disks stay
      * in `servers`), snapshots, public IPs, port forwarding, NAS volumes, member server
      * images, private subnets and network interfaces; per-server extras (internet line,
      * a recreate's pending image) */

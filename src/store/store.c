@@ -149,6 +149,10 @@ static const char *const sql[Q__N] = {
                      " RETURNING times",
     [Q_FAULT_CLEAN] = "DELETE FROM faults WHERE op=?1 AND no=?2 AND times <= 0",
     [Q_TRANS_COUNT] = "SELECT count(*) FROM transitions",
+    [Q_SERVER_KEY] = "SELECT account_id, zone_no, status FROM servers WHERE no=?1",
+    [Q_COUNT_ADJ] = "INSERT INTO server_counts(account_id, zone_no, status, n)"
+                    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(account_id, zone_no, status)"
+                    " DO UPDATE SET n = server_counts.n + excluded.n",
     [Q_LEASE_TAKE] = "UPDATE sched_lease SET node=?1, until_ms = {NOW_MS} + ?2"
                      " WHERE id = 1 AND (node = ?1 OR until_ms < {NOW_MS}) RETURNING node",
 };
@@ -773,8 +777,65 @@ static int64_t region_of(int64_t zone_no)
     return z ? z->region_no : 0;
 }
 
+/* ---- maintained server counts ---------------------------------------------
+ * server_counts holds how many servers each (account, zone, status) has, so
+ * that totalRows of a list filtered by nothing but zone, region or status is
+ * exact without counting rows (a million servers in one account). Every
+ * write of a server's account, zone or status goes through here. */
+
+typedef struct count_key {
+    int64_t account_id, zone_no;
+    int status;
+} count_key_t;
+
+/* 1 with the server's current key, 0 when there is no such row. */
+static int count_key_of(ncp_store_t *st, int64_t no, count_key_t *k, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = stmt(st, Q_SERVER_KEY, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, no);
+    int r = first_row(st, s, err);
+    if (r == 1) {
+        k->account_id = col_int(st, s, 0);
+        k->zone_no = col_int(st, s, 1);
+        k->status = (int)col_int(st, s, 2);
+        done(st, s);
+    }
+    return r;
+}
+
+static int count_adj(ncp_store_t *st, const count_key_t *k, int delta, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = stmt(st, Q_COUNT_ADJ, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, k->account_id);
+    bind_int(st, s, 2, k->zone_no);
+    bind_int(st, s, 3, k->status);
+    bind_int(st, s, 4, delta);
+    return run(st, s, err);
+}
+
+/* The server moved from key `was` (had: it existed) to `now` (gone: deleted). */
+static int count_move(ncp_store_t *st, bool had, const count_key_t *was, bool gone,
+                      const count_key_t *now, ncp_err_t *err)
+{
+    bool same = had && !gone && was->account_id == now->account_id &&
+                was->zone_no == now->zone_no && was->status == now->status;
+    if (same)
+        return 0;
+    if (had && count_adj(st, was, -1, err) < 0)
+        return -1;
+    return gone ? 0 : count_adj(st, now, +1, err);
+}
+
 static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
 {
+    count_key_t was, now = {v->account_id, v->zone_no, (int)v->status};
+    int had = count_key_of(st, v->no, &was, err);
+    if (had < 0)
+        return -1;
     ncp_db_stmt_t *s = stmt(st, Q_SERVER_PUT, err);
     if (!s)
         return -1;
@@ -820,7 +881,7 @@ static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
     bind_str(st, s, i++, acg_nos);
     bind_int(st, s, i++, (int)v->n_tags);
     bind_int(st, s, i++, (int)v->n_parts);
-    if (run(st, s, err) < 0)
+    if (run(st, s, err) < 0 || count_move(st, had == 1, &was, false, &now, err) < 0)
         return -1;
 
     static const int dels[] = {Q_SERVER_DEL_ACGS, Q_SERVER_DEL_TAGS, Q_SERVER_DEL_PARTS};
@@ -870,6 +931,14 @@ static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
 static int st_server_set_state(ncp_store_t *st, int64_t no, ncp_status_t status, ncp_op_t op,
                                int64_t uptime_ms, ncp_err_t *err)
 {
+    count_key_t was;
+    int had = count_key_of(st, no, &was, err);
+    if (had < 0)
+        return -1;
+    count_key_t now = was;
+    now.status = (int)status;
+    if (had == 1 && count_move(st, true, &was, false, &now, err) < 0)
+        return -1;
     ncp_db_stmt_t *s = stmt(st, Q_SERVER_STATE, err);
     if (!s)
         return -1;
@@ -882,6 +951,10 @@ static int st_server_set_state(ncp_store_t *st, int64_t no, ncp_status_t status,
 
 static int st_server_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
 {
+    count_key_t was;
+    int had = count_key_of(st, no, &was, err);
+    if (had < 0 || (had == 1 && count_move(st, true, &was, true, &was, err) < 0))
+        return -1;
     static const int qs[] = {Q_SERVER_DELETE, Q_SERVER_DEL_ACGS, Q_SERVER_DEL_TAGS,
                              Q_SERVER_DEL_PARTS};
     for (size_t k = 0; k < 4; k++) {
@@ -970,16 +1043,16 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
         add_str(b, f->ip);
         add_str(b, f->ip);
     }
-    if (f->status >= 0) {
-        ncp_buf_puts(w, " AND {NOIDX}s.status=?");
+    if (f->status >= 0) { /* servers_by_status(account_id, status, no) */
+        ncp_buf_puts(w, " AND s.status=?");
         add_int(b, f->status);
     }
     if (f->region_no) {
         ncp_buf_puts(w, " AND {NOIDX}s.region_no=?");
         add_int(b, f->region_no);
     }
-    if (f->zone_no) {
-        ncp_buf_puts(w, " AND {NOIDX}s.zone_no=?");
+    if (f->zone_no) { /* servers_by_zone(account_id, zone_no, no) */
+        ncp_buf_puts(w, " AND s.zone_no=?");
         add_int(b, f->zone_no);
     }
     if (f->disk_type) {
@@ -1030,6 +1103,38 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
     }
 }
 
+/* True when the maintained counts answer totalRows of f: an account with at
+ * most a zone, a region and a status. */
+static bool counted_filter(const ncp_server_filter_t *f)
+{
+    return !f->nos && !f->name_substr && !f->ip && !f->disk_type && !f->disk_detail &&
+           !f->n_types && !f->acg_no && !f->n_tag_keys && !f->n_tag_values;
+}
+
+static void counts_where(ncp_buf_t *q, binds_t *b, const ncp_server_filter_t *f)
+{
+    ncp_buf_puts(q, "SELECT coalesce(sum(n), 0) FROM server_counts WHERE account_id=?");
+    add_int(b, f->account_id);
+    if (f->zone_no) {
+        ncp_buf_puts(q, " AND zone_no=?");
+        add_int(b, f->zone_no);
+    }
+    if (f->region_no) { /* the zones of the region (catalogue) */
+        const ncp_catalog_t *c = ncp_catalog();
+        ncp_buf_puts(q, " AND zone_no IN (0");
+        for (size_t i = 0; i < c->n_zones; i++)
+            if (c->zones[i].region_no == f->region_no) {
+                ncp_buf_puts(q, ",?");
+                add_int(b, c->zones[i].no);
+            }
+        ncp_buf_puts(q, ")");
+    }
+    if (f->status >= 0) {
+        ncp_buf_puts(q, " AND status=?");
+        add_int(b, f->status);
+    }
+}
+
 /* One count(*) of dynamic SQL q with binds b. */
 static int dyn_count(ncp_store_t *st, const char *q, const binds_t *b, int64_t *out,
                      ncp_err_t *err)
@@ -1051,8 +1156,12 @@ static int st_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
     ncp_buf_init(&q, 0);
 
     if (f->limit > 0) { /* paged: count the matches first; else count the rows */
-        ncp_buf_puts(&q, "SELECT count(*) FROM servers s");
-        where(&q, b, f);
+        if (counted_filter(f)) {
+            counts_where(&q, b, f);
+        } else {
+            ncp_buf_puts(&q, "SELECT count(*) FROM servers s");
+            where(&q, b, f);
+        }
         if (dyn_count(st, q.data, b, total_out, err) < 0)
             goto cleanup;
         ncp_buf_clear(&q);
@@ -1561,6 +1670,17 @@ static bool st_shared(const ncp_store_t *st)
     return st->o->dialect == NCP_DIALECT_PG;
 }
 
+static int st_maintain(ncp_store_t *st, ncp_err_t *err)
+{
+    return st->o->checkpoint ? st->o->checkpoint(st->db, err) : 0;
+}
+
+static int st_change_token(ncp_store_t *st, uint8_t out[NCP_STORE_TOKEN_LEN])
+{
+    _Static_assert(NCP_STORE_TOKEN_LEN == NCP_DB_TOKEN_LEN, "one token size");
+    return st->o->change_token ? st->o->change_token(st->db, out) : 0;
+}
+
 static int st_trans_count(ncp_store_t *st, int64_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = stmt(st, Q_TRANS_COUNT, err);
@@ -1626,4 +1746,6 @@ const ncp_store_ops_t ncp_store_ops = {
     .fault_take = st_fault_take,
     .lease_take = st_lease_take,
     .trans_count = st_trans_count,
+    .maintain = st_maintain,
+    .change_token = st_change_token,
 };
