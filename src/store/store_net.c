@@ -236,7 +236,8 @@ int ncp_store_server_set_pf_ports(ncp_store_t *st, int64_t server_no, int ext_po
 
 int ncp_store_server_count(ncp_store_t *st, int64_t account_id, int64_t *n_out, ncp_err_t *err)
 {
-    static const char q[] = "SELECT count(*) FROM servers WHERE account_id=?1";
+    /* the maintained counts (issue 14): no scan of an account's servers */
+    static const char q[] = "SELECT coalesce(sum(n), 0) FROM server_counts WHERE account_id=?1";
     ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
     if (!s)
         return -1;
