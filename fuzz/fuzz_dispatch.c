@@ -4,7 +4,9 @@
  * Set-up (LLVMFuzzerInitialize): a database in a fresh mkdtemp directory
  * (/dev/shm when it exists, so commits cost no disk flush) holding account
  * A (the seed fixture: servers 1021003-1021006, login key juhoon-kim, ACG
- * 39995) and account B (one login key, one running server 1021900), both
+ * 39995, public IP 1021203 of 1021003, port forwarding 31260 / 31259, private
+ * subnets 1021301-1021302) and account B (one login key, one running server
+ * 1021900 with a block storage 1021902, a free public IP 1021903), both
  * with API keys sealed under a fixed master key. A copy of every table is
  * kept in memory and put back before each input, so an input is replayed
  * from the same state (crashers reproduce) and the clock is injected.
@@ -34,8 +36,14 @@
  *   - a server has an operation other than NULL iff it has a transition row;
  *     every transition row belongs to a live server of the same account;
  *   - every server has its instance row (kind server, same account, live);
+ *   - every block storage, snapshot, public IP, NAS volume and member image
+ *     is in a state its machine allows (ncp_rstate_valid); it has a pending
+ *     transition row iff it shows an operation (or INIT, a create's first
+ *     state); every row of such a kind belongs to a live resource of the same
+ *     account; an attached disk's server and an associated IP's server are
+ *     live servers of the account, and that server shows the IP as publicIp;
  *   - a request signed by one account leaves the other's servers, login
- *     keys and ACGs unchanged;
+ *     keys, ACGs, disks, snapshots, public IPs, NAS volumes and images unchanged;
  *   - no scheduler pass fails.
  * Set NCPD_FUZZ_LOG=1 to see ncpd's own log lines (internal error details). */
 #include <jansson.h>
@@ -58,7 +66,14 @@
 #include "act/act.h"
 #include "store/commit.h"
 #include "domain/fixture.h"
+#include "domain/rstate.h"
 #include "domain/state.h"
+#include "store/store_image.h"
+#include "store/store_nas.h"
+#include "store/store_net.h"
+#include "store/store_res.h"
+#include "store/store_seed.h"
+#include "store/store_storage.h"
 #include "proto/auth.h"
 #include "proto/form.h"
 #include "util/clock.h"
@@ -95,8 +110,9 @@ static int64_t now_ms;
 static bool armed[NCP_DRV__N];
 static int req_no;
 /* instance numbers of each account that the other must never be shown */
-static const char *const numbers_a[] = {"1021003", "1021004", "1021005", "1021006", "39995"};
-static const char *const numbers_b[] = {"1021900"};
+static const char *const numbers_a[] = {"1021003", "1021004", "1021005", "1021006", "39995",
+                                        "1021103", "1021203", "31260",   "31259",   "1021301"};
+static const char *const numbers_b[] = {"1021900", "1021902", "1021903"};
 static char acg_b_no[24]; /* B's default ACG, allocated at set-up */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -345,6 +361,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (size_t i = 0; i < f->n_servers; i++)
         server_add(&f->servers[i], account_a, f->servers[i].no, f->servers[i].basic_storage_no,
                    &acg_a);
+    check_err(ncp_store_seed_extras(st, f, account_a, &err), &err, "seed extras");
     account_b = account_new("other", AK_B, SK_B, 0, 0, &acg_b);
     snprintf(acg_b_no, sizeof(acg_b_no), "%" PRId64, acg_b.no);
     ncp_login_key_t kb = {account_b, "other-key", "11:11:11:11:11:11:11:11:11:11:11:11:11:11:11:11",
@@ -356,7 +373,26 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     sb_tmpl.private_ip = "10.41.0.99";
     sb_tmpl.tags = NULL;
     sb_tmpl.n_tags = 0;
+    sb_tmpl.pf_public_ip = "106.10.200.1";
     server_add(&sb_tmpl, account_b, 1021900, 1021901, &acg_b);
+    /* B's block storage on its server, a free public IP, its zone's port forwarding */
+    ncp_disk_t disk_b = {.no = 1021902, .account_id = account_b, .server_no = 1021900,
+                         .name = "b-disk", .description = "", .size = 10737418240LL,
+                         .device = "/dev/xvdb", .detail = "HDD", .disk_type = "NET",
+                         .status = NCP_RS_ATTAC, .op = NCP_RO_NULL, .zone_no = 2,
+                         .create_ms = T0_MS};
+    ncp_public_ip_t ip_b = {.no = 1021903, .account_id = account_b, .ip = "49.236.250.1",
+                            .description = "", .line = "PUBLC", .status = NCP_RS_CREAT,
+                            .op = NCP_RO_NULL, .zone_no = 2, .create_ms = T0_MS};
+    ncp_pf_config_t pf_b = {1021904, account_b, 2, "106.10.200.1"};
+    ncp_instance_t in_b[] = {{1021902, NCP_KIND_STORAGE, account_b, false},
+                             {1021903, NCP_KIND_PUBLIC_IP, account_b, false},
+                             {1021904, NCP_KIND_PF_CONFIG, account_b, false}};
+    check_err(ncp_store_disk_put(st, &disk_b, &err), &err, "disk B");
+    check_err(ncp_store_ip_put(st, &ip_b, &err), &err, "public IP B");
+    check_err(ncp_store_pf_config_put(st, &pf_b, &err), &err, "pf config B");
+    for (size_t i = 0; i < 3; i++)
+        check_err(app.so->instance_put(st, &in_b[i], &err), &err, "instance B");
     check_err(app.so->commit(st, &err), &err, "commit");
 
     app.drv.ops = ncp_drv_backend("sim");
@@ -569,7 +605,8 @@ static int server_cb(void *p, const ncp_server_t *s)
     /* createServerInstances answers INIT/NULL with its CREATE row pending until
      * the first step (state.c's path table), so the converse has that exception */
     if (s->op == NCP_OP_NULL && r == 1 &&
-        !(t.kind == NCP_TR_CREATE && t.step == 0 && s->status == NCP_ST_INIT))
+        !((t.kind == NCP_TR_CREATE || t.kind == NCP_TR_RECREATE) && t.step == 0 &&
+          s->status == NCP_ST_INIT))
         FAIL("%s: server %" PRId64 " (%s/NULL) has a pending transition of kind %d", w->when,
              s->no, ncp_state_status_code(s->status), (int)t.kind);
     ncp_instance_t in;
@@ -597,6 +634,130 @@ static int acg_cb(void *p, const ncp_acg_t *g)
     return 0;
 }
 
+/* ---- the resources of issue 11 ------------------------------------------ */
+
+typedef struct rwalk {
+    ncp_buf_t *out;
+    const char *when;
+    int64_t account;
+} rwalk_t;
+
+/* A resource's state and its transition row agree (rstate.c's invariant). */
+static void check_res(const rwalk_t *w, ncp_kind_t kind, int64_t no, int status, int op)
+{
+    if (!ncp_rstate_valid(kind, (ncp_rstatus_t)status, (ncp_rop_t)op))
+        FAIL("%s: %s %" PRId64 " in an illegal state %s/%s", w->when,
+             kind == NCP_KIND_STORAGE ? "disk" : "resource", no,
+             ncp_rstate_status_code((ncp_rstatus_t)status), ncp_rstate_op_code((ncp_rop_t)op));
+    ncp_err_t err;
+    ncp_err_init(&err);
+    ncp_trans_t t;
+    int r = app.so->trans_get(st, scratch, no, &t, &err);
+    if (r < 0)
+        FAIL("%s: trans_get: %s", w->when, err.detail);
+    bool busy = op != NCP_RO_NULL || status == NCP_RS_INIT;
+    if (busy != (r == 1))
+        FAIL("%s: resource %" PRId64 " (kind %d) at %s/%s %s a pending transition", w->when, no,
+             (int)kind, ncp_rstate_status_code((ncp_rstatus_t)status),
+             ncp_rstate_op_code((ncp_rop_t)op), busy ? "without" : "with");
+    if (r == 1 && (t.res_kind != kind || t.account_id != w->account))
+        FAIL("%s: transition row of %" PRId64 " names kind %d account %" PRId64, w->when, no,
+             (int)t.res_kind, t.account_id);
+}
+
+static void live_server(const rwalk_t *w, int64_t no, const char *what, ncp_server_t *out)
+{
+    ncp_err_t err;
+    ncp_err_init(&err);
+    if (app.so->server_get(st, scratch, w->account, no, out, &err) != 1)
+        FAIL("%s: %s names server %" PRId64 " that is not a live server of the account",
+             w->when, what, no);
+}
+
+static int disk_cb(void *p, const ncp_disk_t *d)
+{
+    const rwalk_t *w = p;
+    if (d->basic)
+        return 0;
+    check_res(w, NCP_KIND_STORAGE, d->no, d->status, d->op);
+    ncp_server_t s;
+    if (d->status == NCP_RS_ATTAC || d->op == NCP_RO_ATTAC)
+        live_server(w, d->server_no, "an attached disk", &s);
+    if (d->status == NCP_RS_ATTAC && d->op == NCP_RO_NULL && strncmp(d->device, "/dev/xvd", 8))
+        FAIL("%s: attached disk %" PRId64 " has device '%s'", w->when, d->no, d->device);
+    if (w->out)
+        ncp_buf_printf(w->out, "disk:%" PRId64 "|%d|%d|%" PRId64 "|%" PRId64 "|%s;", d->no,
+                       d->status, d->op, d->server_no, d->size, d->name);
+    return 0;
+}
+
+static int snapshot_cb(void *p, const ncp_snapshot_t *v)
+{
+    const rwalk_t *w = p;
+    check_res(w, NCP_KIND_SNAPSHOT, v->no, v->status, v->op);
+    if (w->out)
+        ncp_buf_printf(w->out, "snap:%" PRId64 "|%d|%d|%s;", v->no, v->status, v->op, v->name);
+    return 0;
+}
+
+static int ip_cb(void *p, const ncp_public_ip_t *ip)
+{
+    const rwalk_t *w = p;
+    check_res(w, NCP_KIND_PUBLIC_IP, ip->no, ip->status, ip->op);
+    if (ip->server_no) {
+        ncp_server_t s;
+        live_server(w, ip->server_no, "an associated public IP", &s);
+        if (strcmp(s.public_ip, ip->ip) != 0)
+            FAIL("%s: public IP %s is associated with %" PRId64 " which shows publicIp '%s'",
+                 w->when, ip->ip, s.no, s.public_ip);
+    }
+    if (w->out)
+        ncp_buf_printf(w->out, "ip:%" PRId64 "|%d|%d|%" PRId64 "|%s;", ip->no, ip->status, ip->op,
+                       ip->server_no, ip->ip);
+    return 0;
+}
+
+static int nas_cb(void *p, const ncp_nas_t *v)
+{
+    const rwalk_t *w = p;
+    check_res(w, NCP_KIND_NAS, v->no, v->status, v->op);
+    if (w->out)
+        ncp_buf_printf(w->out, "nas:%" PRId64 "|%d|%d|%" PRId64 "|%zu|%d;", v->no, v->status,
+                       v->op, v->size, v->n_acl, (int)v->protect);
+    return 0;
+}
+
+static int image_cb(void *p, const ncp_member_image_t *m)
+{
+    const rwalk_t *w = p;
+    if (m->account_id != w->account)
+        return 0; /* shared with it: the owner's walk checks it */
+    check_res(w, NCP_KIND_MEMBER_IMAGE, m->no, m->status, m->op);
+    if (w->out)
+        ncp_buf_printf(w->out, "image:%" PRId64 "|%d|%d|%zu;", m->no, m->status, m->op,
+                       m->n_shares);
+    return 0;
+}
+
+static void walk_resources(int64_t account, ncp_buf_t *out, const char *when)
+{
+    ncp_err_t err;
+    ncp_err_init(&err);
+    rwalk_t w = {out, when, account};
+    int64_t total;
+    ncp_disk_filter_t df = {.account_id = account, .basic = -1, .status = -1};
+    ncp_snapshot_filter_t sf = {.account_id = account};
+    ncp_ip_filter_t ipf = {.account_id = account, .associated = -1};
+    ncp_nas_filter_t nf = {.account_id = account, .event = -1, .snapshot = -1};
+    ncp_image_filter_t mf = {.account_id = account};
+    if (ncp_store_disk_list(st, scratch, &df, &total, disk_cb, &w, &err) < 0 ||
+        ncp_store_snapshot_list(st, scratch, &sf, &total, snapshot_cb, &w, &err) < 0 ||
+        ncp_store_ip_list(st, scratch, &ipf, &total, ip_cb, &w, &err) < 0 ||
+        ncp_store_nas_list(st, scratch, &nf, &total, nas_cb, &w, &err) < 0 ||
+        ncp_store_image_list(st, scratch, &mf, &total, image_cb, &w, &err) < 0)
+        FAIL("%s: resource lists: %s", when, err.detail[0] ? err.detail : err.msg);
+}
+
 /* Walks one account's servers (checking each), and fingerprints its
  * servers, login keys and ACGs into out when out is not NULL. */
 static void walk_account(int64_t account, ncp_buf_t *out, const char *when)
@@ -613,6 +774,7 @@ static void walk_account(int64_t account, ncp_buf_t *out, const char *when)
         (app.so->login_key_list(st, scratch, account, NULL, 0, 0, &total, key_cb, out, &err) < 0 ||
          app.so->acg_list(st, scratch, &g, &total, acg_cb, out, &err) < 0))
         FAIL("%s: listing: %s", when, err.detail);
+    walk_resources(account, out, when);
 }
 
 static void check_store(const char *when)
@@ -631,13 +793,29 @@ static void check_store(const char *when)
         FAIL("%s: trans_due: %s", when, err.detail);
     for (size_t i = 0; i < n; i++) {
         ncp_server_t s;
+        if (due[i].res_kind != NCP_KIND_SERVER) {
+            /* a resource of issue 11: it exists in the row's account, in a transition */
+            int64_t account;
+            int status, op;
+            int r = ncp_store_res_state(st, due[i].res_kind, due[i].no, &account, &status, &op,
+                                        &err);
+            if (r != 1 || account != due[i].account_id)
+                FAIL("%s: transition row of %" PRId64 " (kind %d) has no resource of account "
+                     "%" PRId64,
+                     when, due[i].no, (int)due[i].res_kind, due[i].account_id);
+            if (op == NCP_RO_NULL && status != NCP_RS_INIT)
+                FAIL("%s: resource %" PRId64 " has a transition but operation NULL", when,
+                     due[i].no);
+            continue;
+        }
         int r = app.so->server_get(st, scratch, due[i].account_id, due[i].no, &s, &err);
         if (r != 1)
             FAIL("%s: transition row of server %" PRId64 " (account %" PRId64 ", kind %d) has "
                  "no server of that account",
                  when, due[i].no, due[i].account_id, (int)due[i].kind);
         if (s.op == NCP_OP_NULL &&
-            !(due[i].kind == NCP_TR_CREATE && due[i].step == 0 && s.status == NCP_ST_INIT))
+            !((due[i].kind == NCP_TR_CREATE || due[i].kind == NCP_TR_RECREATE) &&
+              due[i].step == 0 && s.status == NCP_ST_INIT))
             FAIL("%s: server %" PRId64 " has a transition but operation NULL", when, s.no);
         if (due[i].kind <= NCP_TR_NONE || due[i].kind >= NCP_TR__N)
             FAIL("%s: transition of server %" PRId64 " has kind %d", when, s.no,
@@ -661,15 +839,19 @@ static void fingerprint(int64_t account, ncp_buf_t *out)
  * a number field (XML <f>N</f> or JSON "f": "N"). */
 static void check_no_leak(const ncp_request_t *rq, const ncp_response_t *resp, bool as_b)
 {
-    static const char *const fields[] = {"serverInstanceNo", "instanceNo",
-                                         "accessControlGroupConfigurationNo"};
-    const char *nos[8];
+    static const char *const fields[] = {
+        "serverInstanceNo",       "instanceNo",          "accessControlGroupConfigurationNo",
+        "blockStorageInstanceNo", "publicIpInstanceNo",  "portForwardingConfigurationNo",
+        "nasVolumeInstanceNo",    "memberServerImageNo", "originalServerInstanceNo",
+        "originalBlockStorageInstanceNo", "privateSubnetInstanceNo", "networkInterfaceNo"};
+    const char *nos[16];
     size_t n = 0;
     if (as_b) {
         for (size_t i = 0; i < sizeof(numbers_a) / sizeof(*numbers_a); i++)
             nos[n++] = numbers_a[i];
     } else {
-        nos[n++] = numbers_b[0];
+        for (size_t i = 0; i < sizeof(numbers_b) / sizeof(*numbers_b); i++)
+            nos[n++] = numbers_b[i];
         nos[n++] = acg_b_no;
     }
     char pat[128];

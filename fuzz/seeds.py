@@ -183,3 +183,86 @@ put("dispatch", "bad-input", seq(
     req("createServerInstances", body="serverName=%27%3B%20DROP%20TABLE%20servers%3B--"
         "&serverImageProductCode=SPSW0LINUX000046&serverDescription=%00"),
     req("getServerInstanceList", body="searchFilterName=serverName&searchFilterValue=%25_%27")))
+
+# issue 11: the classic resources (1030000 is the first number a request gets)
+put("dispatch", "block-storage", seq(
+    req("createBlockStorageInstance", body="serverInstanceNo=1021003&blockStorageSize=10"
+        "&blockStorageName=fz-disk&diskDetailTypeCode=SSD"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b"\x00"),
+    req("getBlockStorageInstanceList", body="serverInstanceNo=1021003&responseFormatType=json"),
+    req("detachBlockStorageInstances", body="blockStorageInstanceNoList.1=1030000"),
+    req("changeBlockStorageVolumeSize", body="blockStorageInstanceNo=1030000&blockStorageSize=20"),
+    req("attachBlockStorageInstance", body="serverInstanceNo=1021006&blockStorageInstanceNo=1030000"),
+    req("createBlockStorageSnapshotInstance", body="blockStorageInstanceNo=1030000"),
+    req("deleteBlockStorageInstances", body="blockStorageInstanceNoList.1=1030000"),
+    req("getBlockStorageSnapshotInstanceList", body="responseFormatType=json"),
+    req("deleteBlockStorageSnapshotInstances", body="blockStorageSnapshotInstanceNoList.1=1030001")))
+put("dispatch", "disk-work-stop", seq(
+    req("attachBlockStorageInstance", body="serverInstanceNo=1021004&blockStorageInstanceNo=1021902"),
+    req("createBlockStorageInstance", body="serverInstanceNo=1021004&blockStorageSize=20",
+        flags=b"\x00"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021004", flags=b"\x00"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1021005")))
+put("dispatch", "public-ip", seq(
+    req("createPublicIpInstance", body="serverInstanceNo=1021004&publicIpDescription=fz"),
+    req("getPublicIpInstanceList", body="IsAssociated=true&responseFormatType=json"),
+    req("disassociatePublicIpFromServerInstance", body="publicIpInstanceNo=1021203"),
+    req("replaceServerInstanceAssociatedWithPublicIp",
+        body="publicIpInstanceNo=1030000&serverInstanceNo=1021006"),
+    req("getPublicIpTargetServerInstanceList", body="zoneNo=3"),
+    req("associatePublicIpWithServerInstance", body="publicIpInstanceNo=1021203"
+        "&serverInstanceNo=1021003"),
+    req("deletePublicIpInstances", body="publicIpInstanceNoList.1=1021203"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1021006")))
+put("dispatch", "port-forwarding", seq(
+    req("getPortForwardingRuleList", body="zoneNo=3&responseFormatType=json"),
+    req("addPortForwardingRules", body="portForwardingConfigurationNo=31260"
+        "&portForwardingRuleList.1.serverInstanceNo=1021003"
+        "&portForwardingRuleList.1.portForwardingExternalPort=2222"
+        "&portForwardingRuleList.1.portForwardingInternalPort=22"),
+    req("getPortForwardingRuleList", body="zoneNo=3&responseFormatType=json"),
+    req("getPortForwardingRuleList", body="zoneNo=3"),
+    req("getPortForwardingConfigurationList", body="serverInstanceNoList.1=1021003"),
+    req("deletePortForwardingRules", body="portForwardingConfigurationNo=31260"
+        "&portForwardingRuleList.1.serverInstanceNo=1021003"
+        "&portForwardingRuleList.1.portForwardingExternalPort=2222"
+        "&portForwardingRuleList.1.portForwardingInternalPort=22")))
+put("dispatch", "nas", seq(
+    req("createNasVolumeInstance", body="volumeName=fz01&volumeSize=500"
+        "&volumeAllotmentProtocolTypeCode=NFS&accessControlRuleList.1.serverInstanceNo=1021003"
+        "&accessControlRuleList.2.customIp=10.0.0.5&accessControlRuleList.2.writeAccess=false"),
+    req("addNasVolumeAccessControl", body="nasVolumeInstanceNo=1030000&serverInstanceNoList.1=1021004"),
+    req("removeNasVolumeAccessControl", body="nasVolumeInstanceNo=1030000"
+        "&accessControlRuleList.1.customIp=10.0.0.5&serverInstanceNoList.1=1021003"),
+    req("getNasVolumeAccessControlRuleList", body="nasVolumeInstanceNo=1030000"),
+    req("changeNasVolumeSnapshotConfiguration", body="nasVolumeInstanceNo=1030000"
+        "&snapshotVolumeConfigurationRatio=20&snapshotVolumeConfigDayOfWeekTypeCode=MON"),
+    req("createNasVolumeSnapshot", body="nasVolumeInstanceNo=1030000"),
+    req("getNasVolumeInstanceList", body="responseFormatType=json"),
+    req("getNasVolumeInstanceRatingList", body="nasVolumeInstanceNo=1030000"
+        "&startTime=202401010000&endTime=202401010100&interval=30m"),
+    req("changeNasVolumeSize", body="nasVolumeInstanceNo=1030000&volumeSize=600"),
+    req("deleteNasVolumeInstance", body="nasVolumeInstanceNo=1030000")))
+put("dispatch", "images-tags", seq(
+    req("createMemberServerImage", body="serverInstanceNo=1021005&memberServerImageName=fz-img"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1021005", flags=b"\x00"),
+    req("getMemberServerImageList", body="responseFormatType=json"),
+    req("setMemberServerImageSharingPermission", body="memberServerImageNo=1030000"
+        "&targetLoginIdList.1=other"),
+    req("createServerInstances", body="memberServerImageNo=1030000&serverName=fz-copy",
+        flags=b"8"),
+    req("createInstanceTags", body="instanceNoList.1=1021003&instanceTagList.1.tagKey=k"
+        "&instanceTagList.1.tagValue=v"),
+    req("getInstanceTagList", body="tagKeyList.1=k"),
+    req("deleteInstanceTags", body="instanceNoList.1=1021003"),
+    req("deleteMemberServerImages", body="memberServerImageNoList.1=1030000")))
+put("dispatch", "network-recreate", seq(
+    req("getPrivateSubnetInstanceList", body="responseFormatType=json"),
+    req("createNetworkInterface", body="privateSubnetInstanceNo=1021301"
+        "&networkInterfaceName=fz-nic&networkInterfaceIp=10.200.3.10&serverInstanceNo=1021003"),
+    req("getNetworkInterfaceList"),
+    req("detachNetworkInterface", body="networkInterfaceNo=1030000&serverInstanceNo=1021003"),
+    req("deleteNetworkInterface", body="networkInterfaceNo=1030000"),
+    req("recreateServerInstance", body="serverInstanceNo=1021006"
+        "&serverImageProductCode=SPSW0LINUX000046"),
+    req("interruptServerInstance", body="serverInstanceNo=1021004")))

@@ -68,11 +68,13 @@ typedef struct ncp_response {
  * transaction for NCP_DRV_F_TXN drivers, after its commit otherwise),
  * records the outcome, then answers with the servers that started. */
 typedef struct ncp_intent {
-    ncp_server_t server; /* as claimed: what the answer shows */
+    ncp_server_t server; /* as claimed: what the answer shows (a volume operation: the
+                          * server it concerns, or only its number) */
     ncp_drv_op_t op;
     const char *arg;
     bool faulted;        /* the fault switch makes this call fail (consumed at the claim) */
     bool ok;
+    int64_t no;          /* the claimed instance: the server, or the resource (act_claim_res) */
 } ncp_intent_t;
 
 /* The handler's view of a request. */
@@ -92,6 +94,10 @@ typedef struct ncp_ctx {
     bool detail;              /* server lists render userData (one server named) */
     ncp_intent_t *intents;    /* driver calls to make (act_claim) */
     size_t n_intents, cap_intents;
+    /* the answer once the driver has acted, when it is not a serverInstanceList
+     * (act_respond_driven calls it; resources of issue 11) */
+    int (*respond)(struct ncp_ctx *ctx, ncp_err_t *err);
+    void *respond_arg;
 } ncp_ctx_t;
 
 typedef int (*ncp_handler_fn)(ncp_ctx_t *ctx, ncp_err_t *err);

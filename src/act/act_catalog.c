@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "act/act_int.h"
+#include "act/act_res.h"
 #include "domain/catalog.h"
 #include "render/envelope.h"
 
@@ -203,18 +204,20 @@ int act_getServerProductList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_args_t *A = &ctx->args;
     int64_t region, zone;
     const ncp_arg_t *img_arg = ncp_arg(A, "serverImageProductCode");
-    if (ncp_arg(A, "memberServerImageNo")->present) {
-        /* no member server images exist yet */
-        ncp_err_set(err, NCP_E_PRODUCT_NOT_FOUND);
-        return -1;
-    }
-    if (!img_arg->present) {
+    const ncp_arg_t *member_arg = ncp_arg(A, "memberServerImageNo");
+    ncp_image_t member; /* issue 11: the image a member image was captured from */
+    if (!img_arg->present && !member_arg->present) {
         ncp_err_set(err, NCP_E_REQUIRED, "serverImageProductCode");
         return -1;
     }
     if (check_place(ctx, &region, &zone, err) < 0)
         return -1;
-    const ncp_image_t *img = ncp_catalog_image(img_arg->s);
+    const ncp_image_t *img = img_arg->present ? ncp_catalog_image(img_arg->s) : NULL;
+    if (member_arg->present) {
+        if (act_member_image_as_image(ctx, member_arg->s, member_arg->len, &member, err) < 0)
+            return -1;
+        img = &member;
+    }
     if (!img) {
         ncp_err_set(err, NCP_E_PRODUCT_NOT_FOUND);
         return -1;

@@ -104,12 +104,22 @@ bool act_server_probe(void *p, int64_t no, int64_t version)
 
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
 {
+    act_emit_server_as(ctx, "serverInstance", s, with_user_data);
+}
+
+void act_emit_server_as(ncp_ctx_t *ctx, const char *member, const ncp_server_t *s,
+                        bool with_user_data)
+{
     ncp_emit_t *e = ctx->em;
     uint32_t flags = render_flags(e->fmt, with_user_data, e->depth);
     /* Only read actions use the cache: their rows come straight from a
      * committed snapshot, where a (number, version) pair names one content.
-     * A write handler renders state it has not committed yet. */
-    bool cacheable = s->version && (ctx->act->flags & NCP_A_READ);
+     * A write handler renders state it has not committed yet. Cached XML
+     * holds the element's name: only "serverInstance" renderings are kept,
+     * and only list items (a cached JSON value carries no member name). */
+    bool cacheable = s->version && (ctx->act->flags & NCP_A_READ) &&
+                     strcmp(member, "serverInstance") == 0 && e->depth > 0 &&
+                     e->st[e->depth - 1].item != NULL;
     if (cacheable && act_frag_get(s->no, s->version, flags, e))
         return;
     ncp_server_t full;
@@ -123,7 +133,7 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
         }
         s = &full;
     }
-    size_t start = ncp_emit_obj_begin(e, "serverInstance");
+    size_t start = ncp_emit_obj_begin(e, member);
     act_emit_no(e, "serverInstanceNo", s->no);
     ncp_emit_str(e, "serverName", s->name);
     ncp_emit_str(e, "serverDescription", s->description);
@@ -161,6 +171,9 @@ void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data)
     ncp_emit_code(e, "baseBlockStorageDiskType", s->disk_type,
                   ncp_catalog_disk_type_name(s->disk_type));
     ncp_emit_code(e, "baseBlockStorageDiskDetailType", s->disk_detail,
+                  ncp_catalog_disk_detail_name(s->disk_detail));
+    /* the old XML Go SDK reads this spelling (DECISIONS D10), the same content */
+    ncp_emit_code(e, "baseBlockStroageDiskDetailType", s->disk_detail,
                   ncp_catalog_disk_detail_name(s->disk_detail));
     ncp_emit_code(e, "serverInstanceType", s->instance_type,
                   ncp_catalog_server_type_name(s->instance_type));
@@ -290,8 +303,10 @@ int act_server_row(void *p, const ncp_server_t *s)
 
 /* ---- claim, act, confirm ------------------------------------------------ */
 
-int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *arg,
-              ncp_err_t *err)
+/* The driver operation of a transition kind and whether the fault switch
+ * fails its call on `no` (or, when not 0, on `also`). */
+static int claim_op(ncp_ctx_t *ctx, ncp_tr_kind_t kind, int64_t no, int64_t also, int *op_out,
+                    ncp_err_t *err)
 {
     int op = ncp_drv_op_of(kind);
     if (op < 0) {
@@ -300,13 +315,48 @@ int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *a
     }
     /* the fault switch lives in the store, so that one set through any node
      * applies on every node; taken in the claim's own transaction */
-    int faulted = ctx->so->fault_take(ctx->st, op, s->no, err);
-    if (faulted < 0 || ncp_sched_claim(ctx->so, ctx->st, s, kind, arg, ctx->app->node_id, err) < 0)
-        return -1;
+    int faulted = ctx->so->fault_take(ctx->st, op, no, err);
+    if (faulted == 0 && also)
+        faulted = ctx->so->fault_take(ctx->st, op, also, err);
+    *op_out = op;
+    return faulted;
+}
+
+static void add_intent(ncp_ctx_t *ctx, const ncp_server_t *s, int op, const char *arg,
+                       bool faulted, int64_t no)
+{
     ctx->intents = ncp_arena_grow(ctx->arena, ctx->intents, ctx->n_intents, &ctx->cap_intents,
                                   sizeof(ncp_intent_t), 4);
-    ctx->intents[ctx->n_intents++] =
-        (ncp_intent_t){*s, (ncp_drv_op_t)op, arg, faulted == 1, false};
+    ncp_intent_t *in = &ctx->intents[ctx->n_intents++];
+    memset(in, 0, sizeof(*in));
+    if (s)
+        in->server = *s;
+    in->op = (ncp_drv_op_t)op;
+    in->arg = arg;
+    in->faulted = faulted;
+    in->no = no;
+}
+
+int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *arg,
+              ncp_err_t *err)
+{
+    int op;
+    int faulted = claim_op(ctx, kind, s->no, 0, &op, err);
+    if (faulted < 0 || ncp_sched_claim(ctx->so, ctx->st, s, kind, arg, ctx->app->node_id, err) < 0)
+        return -1;
+    add_intent(ctx, s, op, arg, faulted == 1, s->no);
+    return 0;
+}
+
+int act_claim_res(ncp_ctx_t *ctx, ncp_sched_res_t *r, ncp_tr_kind_t kind, const char *arg,
+                  const ncp_server_t *s, ncp_err_t *err)
+{
+    int op;
+    int faulted = claim_op(ctx, kind, r->no, s ? s->no : 0, &op, err);
+    if (faulted < 0 ||
+        ncp_sched_claim_res(ctx->so, ctx->st, r, kind, arg, ctx->app->node_id, err) < 0)
+        return -1;
+    add_intent(ctx, s, op, arg, faulted == 1, r->no);
     return 0;
 }
 
@@ -325,6 +375,8 @@ void act_respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_serv
 
 int act_respond_driven(ncp_ctx_t *ctx, ncp_err_t *err)
 {
+    if (ctx->respond)
+        return ctx->respond(ctx, err); /* resources other than servers */
     size_t n = ctx->n_intents;
     unsigned failed = 0;
     for (size_t i = 0; i < n; i++)

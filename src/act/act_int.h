@@ -64,6 +64,9 @@ int act_server_row(void *p, const ncp_server_t *s);
 
 /* Writes one ServerInstance (server-instance.md §1.1, in the seed's order). */
 void act_emit_server(ncp_ctx_t *ctx, const ncp_server_t *s, bool with_user_data);
+/* The same as the object member `member` (serverInstanceAssociatedWithPublicIp ...). */
+void act_emit_server_as(ncp_ctx_t *ctx, const char *member, const ncp_server_t *s,
+                        bool with_user_data);
 
 /* Resolves a serverInstanceNoList in list order (DECISIONS D2 step 1):
  * malformed or non-server number 24109, duplicate 910, unknown / foreign /
@@ -79,6 +82,12 @@ void act_emit_region(ncp_emit_t *e, const char *name, const ncp_region_t *r);
  * answer: the dispatcher answers once the driver has acted (act_respond_driven). */
 int act_claim(ncp_ctx_t *ctx, ncp_server_t *s, ncp_tr_kind_t kind, const char *arg,
               ncp_err_t *err);
+/* act_claim for any kind of resource (sched.h, domain/rstate.h): r moves to
+ * the path's first state; the driver call's server is s (NULL: none, a
+ * volume operation reads its numbers from arg). The fault switch fails the
+ * call when it is armed for the resource's number or the server's. */
+int act_claim_res(ncp_ctx_t *ctx, ncp_sched_res_t *r, ncp_tr_kind_t kind, const char *arg,
+                  const ncp_server_t *s, ncp_err_t *err);
 /* The answer to a request whose intents the driver has carried out
  * (DECISIONS D2): all failed is 1300, some failed is HTTP 200 / 22001
  * listing the servers that did start, none is success. */

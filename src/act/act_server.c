@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "act/act_int.h"
+#include "act/act_res.h" /* issue 11: public IPs, port forwarding, member images */
 #include "domain/state.h"
+#include "store/store_net.h"
 #include "render/envelope.h"
 #include "util/crypto.h"
 #include "util/rand.h"
@@ -44,6 +46,9 @@ static int transition_many(ncp_ctx_t *ctx, ncp_tr_kind_t kind, ncp_err_t *err)
             ncp_err_set(err, NCP_E_TERMINATE_PROTECTED);
             return -1;
         }
+        /* P7: disassociate its public IP first (24073) */
+        if (kind == NCP_TR_TERMINATE && act_server_public_ip_check(ctx, &v[i], err) < 0)
+            return -1;
     }
     for (size_t i = 0; i < n; i++)
         if (act_claim(ctx, &v[i], kind, NULL, err) < 0)
@@ -199,8 +204,18 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     const ncp_image_t *img = img_a->present ? ncp_catalog_image(img_a->s) : NULL;
-    if (!img || ncp_arg(A, "memberServerImageNo")->present) {
-        /* any memberServerImageNo too: no member images exist yet */
+    const ncp_arg_t *member_a = ncp_arg(A, "memberServerImageNo");
+    ncp_image_t member; /* issue 11: a member image, as the image it was captured from */
+    if (member_a->present) {
+        if (act_member_image_as_image(ctx, member_a->s, member_a->len, &member, err) < 0)
+            return -1;
+        if (img_a->present && (!img || strcmp(img->code, member.code) != 0)) {
+            ncp_err_set(err, NCP_E_PRODUCT_NOT_FOUND);
+            return -1;
+        }
+        img = &member;
+    }
+    if (!img) {
         ncp_err_set(err, NCP_E_PRODUCT_NOT_FOUND);
         return -1;
     }
@@ -347,6 +362,11 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
     }
     const ncp_arg_t *desc_a = ncp_arg(A, "serverDescription");
     const char *user_data = decode_user_data(ctx, ncp_arg(A, "userData"));
+    const ncp_arg_t *line_a = ncp_arg(A, "internetLineTypeCode");
+    /* DECISIONS D11: the account's port-forwarding configuration of the zone */
+    ncp_pf_config_t pf;
+    if (act_pf_config_of_zone(ctx, zone->no, &pf, err) < 0)
+        return -1;
 
     /* everything is valid: create (one transaction, all or nothing) */
     ncp_server_t *v = ncp_arena_alloc(ctx->arena, (size_t)count * sizeof(ncp_server_t));
@@ -377,9 +397,7 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         s->op = NCP_OP_NULL;
         s->create_ms = s->uptime_ms = ctx->now_ms;
         s->protect = ncp_arg(A, "isProtectServerTermination")->b;
-        s->pf_public_ip = ncp_arena_printf(ctx->arena, "106.10.%d.%d",
-                                           (int)(50 + ctx->account_id / 250 % 200),
-                                           (int)(ctx->account_id % 250 + 1));
+        s->pf_public_ip = pf.ip;
         s->zone_no = zone->no;
         s->disk_type = prod->disk_type;
         s->disk_detail = prod->disk_detail;
@@ -397,6 +415,8 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         if (ctx->so->server_put(ctx->st, s, err) < 0 ||
             ctx->so->instance_put(ctx->st, &in, err) < 0 ||
             ctx->so->instance_put(ctx->st, &disk, err) < 0 ||
+            (line_a->present && strcmp(line_a->s, "PUBLC") != 0 &&
+             ncp_store_server_line_put(ctx->st, s->no, line_a->s, err) < 0) ||
             act_claim(ctx, s, NCP_TR_CREATE, NULL, err) < 0)
             return -1;
     }
@@ -449,6 +469,8 @@ int act_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     f.tag_keys = strs(a);
     f.n_tag_keys = a->n;
     a = ncp_arg(A, "tagValueList");
+    if (!a->present) /* the guide's spelling (server-instance.md) */
+        a = ncp_arg(A, "tagKeyValue");
     f.tag_values = strs(a);
     f.n_tag_values = a->n;
     a = ncp_arg(A, "sortedBy");

@@ -389,7 +389,7 @@ static int confirm_all(void *arg, ncp_store_t *st, ncp_err_t *err)
     ncp_ctx_t *ctx = arg;
     int64_t now = ncp_clock_now_ms();
     for (size_t i = 0; i < ctx->n_intents; i++)
-        if (ncp_sched_confirm(ctx->so, st, ctx->arena, ctx->intents[i].server.no,
+        if (ncp_sched_confirm(ctx->so, st, ctx->arena, ctx->intents[i].no,
                               ctx->intents[i].ok, now, ctx->app->step_ms, err) < 0)
             return -1;
     ctx->kick = true;
@@ -405,6 +405,7 @@ static int run_handler(void *arg, ncp_store_t *st, ncp_err_t *err)
     ctx->st = st;
     ctx->kick = false;
     ctx->n_intents = 0;
+    ctx->respond = NULL;
     if (j->fn(ctx, err) < 0)
         return -1;
     if (ctx->n_intents && (ncp_drv_flags(&ctx->app->drv) & NCP_DRV_F_TXN)) {

@@ -1,7 +1,8 @@
 // app.js: the console's entry point: sign-in, the header, the router.
 //
 // Routes (the part after #): /servers (default), /servers/create,
-// /login-keys, /acgs, /acgs/NO; the list pages come from resources.js.
+// /login-keys, /acgs, /acgs/NO, /block-storage, /public-ips, /port-forwarding; the list
+// pages come from resources.js.
 import * as api from './api.js';
 import { h, clear, showError, clearAlerts, announce } from './ui.js';
 import { mountList } from './table.js';

@@ -1,19 +1,8 @@
 // resources.js: the list pages, as data (rendered by table.js).
 //
 // A new resource is one more entry of `pages`: its list action, where the
-// rows are in the answer, their key, the columns and the row actions. For
-// example, once the classic block storage actions exist:
-//
-//   { path: 'block-storage', nav: 'Block storage', def: {
-//       id: 'block-storage', title: 'Block storage', noun: 'block storage',
-//       list: { action: 'getBlockStorageInstanceList', rows: (r) => r.blockStorageInstanceList,
-//               key: (r) => r.blockStorageInstanceNo },
-//       paging: {},
-//       columns: [col('No.', 'blockStorageInstanceNo'), col('Name', 'blockStorageName'),
-//                 col('Size', (r) => fmtBytes(r.blockStorageSize)), col('Server', 'serverName')],
-//       actions: [{ name: 'Delete', action: 'deleteBlockStorageInstances', danger: true,
-//                   params: (r) => ({ blockStorageInstanceNoList: [r.blockStorageInstanceNo] }),
-//                   confirm: (r) => ({ title: 'Delete block storage?', message: r.blockStorageName }) }] } },
+// rows are in the answer, their key, the columns and the row actions (see
+// block storage, public IPs and port forwarding below).
 import { col } from './table.js';
 import { fmtDate, fmtBytes, offerDownload, h } from './ui.js';
 
@@ -217,10 +206,204 @@ export const acgServersDef = {
   empty: 'No server uses this group.',
 };
 
+// ---- block storage, public IPs, port forwarding (issue 11) ----------------------------
+// What the API accepts in which state: src/domain/rstate.c.
+
+const code = (c) => (c ? c.code : '');
+const zoneName = (r) => (r.zone ? r.zone.zoneName : '');
+
+const diskStatus = (d) => code(d.blockStorageInstanceStatus);
+const diskOp = (d) => code(d.blockStorageInstanceOperation);
+const additional = (d) => code(d.blockStorageType) === 'SVRBS';
+export const diskRules = {
+  Detach: (d) => additional(d) && diskOp(d) === 'NULL' && diskStatus(d) === 'ATTAC',
+  Delete: (d) => additional(d) && diskOp(d) === 'NULL' && (diskStatus(d) === 'ATTAC' || diskStatus(d) === 'CREAT'),
+};
+const diskBusy = (d) => diskOp(d) !== 'NULL' || diskStatus(d) === 'INIT';
+const diskLabel = (d) => `${d.blockStorageName} (${d.blockStorageInstanceNo})`;
+
+export const blockStorageDef = {
+  id: 'block-storage',
+  title: 'Block storage',
+  level: 1,
+  noun: 'block storage',
+  unit: 'disk',
+  units: 'disks',
+  list: { action: 'getBlockStorageInstanceList', rows: (r) => r.blockStorageInstanceList, key: (d) => d.blockStorageInstanceNo },
+  paging: { size: 20 },
+  refresh: { fast: (rows) => rows.some(diskBusy), fastMs: 1000, slowMs: 5000 },
+  filters: [
+    { id: 'name', label: 'Name', type: 'search', placeholder: 'part of a name', params: (v) => ({ searchFilterName: 'blockStorageName', searchFilterValue: v }) },
+    { id: 'type', label: 'Type', type: 'select', options: [['', 'Any'], ['SVRBS', 'SVRBS (additional)'], ['BASIC', 'BASIC (boot disk)']], params: (v) => ({ blockStorageTypeCodeList: [v] }) },
+  ],
+  columns: [
+    col('No.', 'blockStorageInstanceNo'),
+    col('Name', 'blockStorageName', { class: 'wrap name' }),
+    col('Type', (d) => code(d.blockStorageType), { id: 'type' }),
+    col('Size', (d) => fmtBytes(d.blockStorageSize), { id: 'size' }),
+    col('Status', diskStatus, { id: 'status', badge: (d) => (diskBusy(d) ? 'busy' : diskStatus(d) === 'ATTAC' ? 'run' : 'stopped') }),
+    col('Operation', diskOp, { id: 'operation' }),
+    col('Status name', 'blockStorageInstanceStatusName', { id: 'statusName' }),
+    col('Server', (d) => (d.serverName ? `${d.serverName} (${d.serverInstanceNo})` : ''), { id: 'server', class: 'wrap' }),
+    col('Device', 'deviceName', { class: 'mono' }),
+    col('Disk', (d) => code(d.diskDetailType), { id: 'detail' }),
+    col('Zone', zoneName, { id: 'zone' }),
+  ],
+  actions: [
+    {
+      name: 'Detach', action: 'detachBlockStorageInstances', danger: true,
+      params: (d) => ({ blockStorageInstanceNoList: [d.blockStorageInstanceNo] }),
+      enabled: diskRules.Detach,
+      reason: (d) => (additional(d) ? 'Only an attached disk with no operation under way can be detached.' : 'A boot disk stays with its server.'),
+      rows: (r) => r.blockStorageInstanceList,
+      confirm: (d) => ({ title: 'Detach block storage?', message: `${diskLabel(d)} will be detached from ${d.serverName}.` }),
+      announce: (d) => `Detach: ${diskLabel(d)}`,
+    },
+    {
+      name: 'Delete', action: 'deleteBlockStorageInstances', danger: true,
+      params: (d) => ({ blockStorageInstanceNoList: [d.blockStorageInstanceNo] }),
+      enabled: diskRules.Delete,
+      reason: (d) => (additional(d) ? 'Only a disk with no operation under way can be deleted.' : 'A boot disk goes only with its server.'),
+      rows: (r) => r.blockStorageInstanceList,
+      confirm: (d) => ({ title: 'Delete block storage?', message: `${diskLabel(d)} and its data will be deleted (an attached disk is detached first). This cannot be undone.` }),
+      announce: (d) => `Delete: ${diskLabel(d)}`,
+    },
+  ],
+  create: {
+    title: 'Create block storage',
+    submit: 'Create block storage',
+    action: 'createBlockStorageInstance',
+    fields: [
+      { name: 'serverInstanceNo', label: 'Server No.', required: true, pattern: '[0-9]+', hint: 'the server it is attached to' },
+      { name: 'blockStorageSize', label: 'Size (GB)', required: true, type: 'number', hint: '10 to 2000, a multiple of 10' },
+      { name: 'blockStorageName', label: 'Disk name', minlength: 3, maxlength: 30, hint: 'optional' },
+    ],
+  },
+  empty: 'No block storage matches.',
+};
+
+const ipStatus = (p) => code(p.publicIpInstanceStatus);
+const ipOp = (p) => code(p.publicIpInstanceOperation);
+const ipServer = (p) => p.serverInstanceAssociatedWithPublicIp || {};
+export const ipRules = {
+  Disassociate: (p) => ipOp(p) === 'NULL' && !!ipServer(p).serverInstanceNo,
+  Delete: (p) => ipOp(p) === 'NULL' && !ipServer(p).serverInstanceNo,
+};
+
+export const publicIpsDef = {
+  id: 'public-ips',
+  title: 'Public IPs',
+  level: 1,
+  noun: 'public IPs',
+  unit: 'public IP',
+  units: 'public IPs',
+  list: { action: 'getPublicIpInstanceList', rows: (r) => r.publicIpInstanceList, key: (p) => p.publicIpInstanceNo },
+  paging: { size: 20 },
+  refresh: { fast: (rows) => rows.some((p) => ipOp(p) !== 'NULL'), fastMs: 1000, slowMs: 5000 },
+  filters: [
+    { id: 'associated', label: 'Associated', type: 'select', options: [['', 'Any'], ['true', 'Associated'], ['false', 'Free']], params: (v) => ({ isAssociated: v }) },
+  ],
+  columns: [
+    col('No.', 'publicIpInstanceNo'),
+    col('Public IP', 'publicIp', { class: 'mono' }),
+    col('Status', ipStatus, { id: 'status', badge: (p) => (ipOp(p) !== 'NULL' ? 'busy' : ipStatus(p) === 'USED' ? 'run' : 'stopped') }),
+    col('Operation', ipOp, { id: 'operation' }),
+    col('Status name', 'publicIpInstanceStatusName', { id: 'statusName' }),
+    col('Server', (p) => (ipServer(p).serverInstanceNo ? `${ipServer(p).serverName} (${ipServer(p).serverInstanceNo})` : ''), { id: 'server', class: 'wrap' }),
+    col('Description', 'publicIpDescription', { class: 'wrap' }),
+    col('Zone', zoneName, { id: 'zone' }),
+    col('Created', (p) => fmtDate(p.createDate), { id: 'created' }),
+  ],
+  actions: [
+    {
+      name: 'Disassociate', action: 'disassociatePublicIpFromServerInstance', danger: true,
+      params: (p) => ({ publicIpInstanceNo: p.publicIpInstanceNo }),
+      enabled: ipRules.Disassociate,
+      reason: () => 'Only an associated IP with no operation under way can be disassociated.',
+      rows: (r) => r.publicIpInstanceList,
+      confirm: (p) => ({ title: 'Disassociate public IP?', message: `${p.publicIp} will be taken from ${ipServer(p).serverName}.` }),
+      announce: (p) => `Disassociate: ${p.publicIp}`,
+    },
+    {
+      name: 'Delete', action: 'deletePublicIpInstances', danger: true,
+      params: (p) => ({ publicIpInstanceNoList: [p.publicIpInstanceNo] }),
+      enabled: ipRules.Delete,
+      reason: () => 'Disassociate the IP first: only a free IP can be deleted.',
+      confirm: (p) => ({ title: 'Delete public IP?', message: `${p.publicIp} will be returned. This cannot be undone.` }),
+      announce: (p) => `Delete: ${p.publicIp}`,
+    },
+  ],
+  create: {
+    title: 'Create public IP',
+    submit: 'Create public IP',
+    action: 'createPublicIpInstance',
+    fields: [
+      { name: 'serverInstanceNo', label: 'Server No.', pattern: '[0-9]+', hint: 'optional: associate it with this server' },
+      { name: 'publicIpDescription', label: 'Description', maxlength: 1000, hint: 'optional' },
+    ],
+  },
+  empty: 'No public IPs match.',
+};
+
+const ruleServer = (r) => r.serverInstance || {};
+export const portForwardingDef = {
+  id: 'port-forwarding',
+  title: 'Port forwarding',
+  level: 1,
+  noun: 'port forwarding rules',
+  unit: 'rule',
+  units: 'rules',
+  list: {
+    action: 'getPortForwardingRuleList',
+    rows: (r) => r.portForwardingRuleList,
+    key: (r) => `${r.portForwardingConfigurationNo}:${r.portForwardingExternalPort}`,
+  },
+  intro: () => 'One public address per zone forwards its external ports to port 22 (Linux) or 3389 (Windows) of one server each.',
+  filters: [
+    { id: 'zone', label: 'Zone', type: 'select', options: [['', 'Default zone'], ['3', 'KR-2'], ['2', 'KR-1']], params: (v) => ({ zoneNo: v }) },
+  ],
+  columns: [
+    col('Configuration', 'portForwardingConfigurationNo'),
+    col('Public IP', 'portForwardingPublicIp', { class: 'mono' }),
+    col('External port', 'portForwardingExternalPort', { id: 'external' }),
+    col('Internal port', 'portForwardingInternalPort', { id: 'internal' }),
+    col('Server', (r) => `${ruleServer(r).serverName} (${ruleServer(r).serverInstanceNo})`, { id: 'server', class: 'wrap' }),
+    col('Zone', zoneName, { id: 'zone' }),
+  ],
+  actions: [{
+    name: 'Delete', action: 'deletePortForwardingRules', danger: true,
+    params: (r) => ({
+      portForwardingConfigurationNo: r.portForwardingConfigurationNo,
+      portForwardingRuleList: [{ serverInstanceNo: ruleServer(r).serverInstanceNo, portForwardingExternalPort: r.portForwardingExternalPort, portForwardingInternalPort: r.portForwardingInternalPort }],
+    }),
+    confirm: (r) => ({ title: 'Delete port forwarding rule?', message: `Port ${r.portForwardingExternalPort} of ${r.portForwardingPublicIp} will no longer reach ${ruleServer(r).serverName}.` }),
+    announce: (r) => `Deleted the rule of port ${r.portForwardingExternalPort}`,
+  }],
+  create: {
+    title: 'Add port forwarding rule',
+    submit: 'Add rule',
+    action: 'addPortForwardingRules',
+    fields: [
+      { name: 'portForwardingConfigurationNo', label: 'Configuration No.', required: true, pattern: '[0-9]+', hint: 'the zone\'s, as listed' },
+      { name: 'serverInstanceNo', label: 'Server No.', required: true, pattern: '[0-9]+' },
+      { name: 'portForwardingExternalPort', label: 'External port', required: true, type: 'number', hint: '1024 to 65534' },
+      { name: 'portForwardingInternalPort', label: 'Internal port', required: true, type: 'number', hint: '22 (Linux) or 3389 (Windows)' },
+    ],
+    params: (v) => ({
+      portForwardingConfigurationNo: v.portForwardingConfigurationNo,
+      portForwardingRuleList: [{ serverInstanceNo: v.serverInstanceNo, portForwardingExternalPort: v.portForwardingExternalPort, portForwardingInternalPort: v.portForwardingInternalPort }],
+    }),
+  },
+  empty: 'No port forwarding rules in this zone.',
+};
+
 // The navigation: one entry per list page. `sections` pages show several lists.
 export const pages = [
   { path: 'servers', nav: 'Servers', def: serversDef },
   { path: 'login-keys', nav: 'Login keys', def: loginKeysDef },
   { path: 'acgs', nav: 'Access control groups', def: acgsDef },
+  { path: 'block-storage', nav: 'Block storage', def: blockStorageDef },
+  { path: 'public-ips', nav: 'Public IPs', def: publicIpsDef },
+  { path: 'port-forwarding', nav: 'Port forwarding', def: portForwardingDef },
   { path: 'acgs/:no', title: (a) => `Access control group ${a.no}`, sections: [acgRulesDef, acgServersDef], back: ['#/acgs', 'All access control groups'] },
 ];

@@ -28,6 +28,7 @@ typedef enum ncp_op {
     NCP_OP_TERMT,
     NCP_OP_CHNG,
     NCP_OP_SETUP,
+    NCP_OP_COPY, /* a member server image of it is being captured */
     NCP_OP__N
 } ncp_op_t;
 
@@ -38,6 +39,13 @@ typedef enum ncp_kind {
     NCP_KIND_STORAGE = 2,
     NCP_KIND_PUBLIC_IP = 3,
     NCP_KIND_ACG = 4,
+    /* the classic resources of issue 11 (values kept apart from other branches' kinds) */
+    NCP_KIND_SNAPSHOT = 21,     /* block storage snapshot */
+    NCP_KIND_NAS = 22,          /* NAS volume */
+    NCP_KIND_MEMBER_IMAGE = 23, /* member server image */
+    NCP_KIND_PF_CONFIG = 24,    /* port-forwarding configuration */
+    NCP_KIND_NIC = 25,          /* network interface */
+    NCP_KIND_SUBNET = 26,       /* private subnet */
 } ncp_kind_t;
 
 typedef struct ncp_instance {
@@ -119,9 +127,33 @@ typedef enum ncp_tr_kind {
     NCP_TR_REBOOT,
     NCP_TR_TERMINATE,
     NCP_TR_CHANGE_SPEC,
-    NCP_TR_STORAGE, /* storage work on the server (op SETUP), fault switch until block storage */
+    NCP_TR_STORAGE, /* storage work on the server (op SETUP): the fault switch's, or
+                     * arg NCP_TR_ARG_DISKS: as long as a block storage of it is in work */
+    /* transitions of issue 11, kept apart from other branches' kinds (stored values) */
+    NCP_TR_IMAGE_COPY = 32, /* server: op COPY while a member image of it is captured */
+    NCP_TR_RECREATE,        /* server: rebuilt from an image (create's path) */
+    NCP_TR_INTERRUPT,       /* server: diagnostic interrupt (reboot's path) */
+    NCP_TR_DISK_CREATE,     /* block storage ... (domain/rstate.c has the paths) */
+    NCP_TR_DISK_ATTACH,
+    NCP_TR_DISK_DETACH,
+    NCP_TR_DISK_RESIZE,
+    NCP_TR_DISK_DELETE,        /* a detached one */
+    NCP_TR_DISK_DETACH_DELETE, /* an attached one: detached, then deleted */
+    NCP_TR_SNAP_CREATE,
+    NCP_TR_SNAP_DELETE,
+    NCP_TR_IP_ASSOCIATE,
+    NCP_TR_IP_DISASSOCIATE,
+    NCP_TR_IP_REPLACE,
+    NCP_TR_NAS_CREATE,
+    NCP_TR_NAS_DELETE,
+    NCP_TR_NAS_RESIZE,
+    NCP_TR_IMAGE_CREATE,
+    NCP_TR_IMAGE_DELETE,
     NCP_TR__N
 } ncp_tr_kind_t;
+
+/* NCP_TR_STORAGE rows that last as long as block storage work on the server */
+#define NCP_TR_ARG_DISKS "disks"
 
 /* Phases of a transition row (claim, act, confirm: STYLE.md §6.3). */
 typedef enum ncp_phase {
@@ -151,5 +183,117 @@ typedef struct ncp_trans {
     const char *owner;        /* node that claimed it (claims of a dead node are recovered) */
     const char *arg; /* kind-specific (change spec: product code) */
 } ncp_trans_t;
+
+/* ---- the classic resources of issue 11 (network-storage.md, images-tags.md) ----
+ * Their status and operation are codes of domain/rstate.h (one code space for
+ * every kind; the code names depend on the kind). */
+
+typedef struct ncp_disk {      /* block storage; BASIC ones are the servers' own disks */
+    int64_t no, account_id;
+    int64_t server_no;         /* 0: detached */
+    const char *server_name;   /* "" when detached (read with the row) */
+    bool basic;                /* BASIC: made from its server's row, never stored */
+    const char *name, *description;
+    int64_t size;              /* bytes */
+    const char *device;        /* "" unless attached */
+    const char *detail;        /* HDD / SSD */
+    const char *disk_type;     /* NET / LOCAL */
+    int status, op;
+    int64_t zone_no, create_ms;
+    int64_t image_no;          /* memberServerImageNo of an image's storage (0: none) */
+} ncp_disk_t;
+
+typedef struct ncp_snapshot {  /* block storage snapshot */
+    int64_t no, account_id;
+    const char *name, *description;
+    int64_t size;              /* bytes */
+    int64_t orig_no;
+    const char *orig_name, *image_code, *os_info;
+    int status, op;
+    int64_t zone_no, create_ms;
+} ncp_snapshot_t;
+
+typedef struct ncp_public_ip {
+    int64_t no, account_id;
+    const char *ip, *description;
+    const char *line;          /* internet line PUBLC / GLBL */
+    int64_t server_no;         /* 0: free */
+    int status, op;
+    int64_t zone_no, create_ms;
+} ncp_public_ip_t;
+
+typedef struct ncp_pf_config { /* one per account and zone (DECISIONS D11) */
+    int64_t no, account_id, zone_no;
+    const char *ip;
+} ncp_pf_config_t;
+
+typedef struct ncp_pf_rule {
+    int64_t config_no, server_no;
+    int ext_port, int_port;
+} ncp_pf_rule_t;
+
+typedef struct ncp_nas_acl {   /* exactly one of server_no / custom_ip */
+    int64_t server_no;
+    const char *custom_ip;
+    bool write;
+} ncp_nas_acl_t;
+
+typedef struct ncp_nas {
+    int64_t no, account_id;
+    const char *name;          /* volumeName: n<6-digit account>_<name> */
+    const char *description;
+    const char *protocol;      /* NFS / CIFS */
+    const char *cifs_user;
+    int64_t size;              /* bytes */
+    int snap_ratio;            /* percent of size set aside for snapshots */
+    const char *snap_day;      /* "" or MON..SUN */
+    int snap_time;             /* hour 0..23, -1 unset */
+    bool event, protect;
+    int status, op;
+    int64_t zone_no, create_ms;
+    ncp_nas_acl_t *acl;
+    size_t n_acl;
+} ncp_nas_t;
+
+typedef struct ncp_nas_snapshot {
+    int64_t nas_no;
+    const char *name;
+    int64_t create_ms, size;
+} ncp_nas_snapshot_t;
+
+typedef struct ncp_nas_history {
+    int64_t nas_no, seq;
+    int ratio;
+    const char *day;           /* "" or MON..SUN */
+    int time;                  /* -1 unset */
+    int64_t register_ms;
+} ncp_nas_history_t;
+
+typedef struct ncp_member_image {
+    int64_t no, account_id;
+    const char *name, *description;
+    int64_t server_no;         /* the original server (may be gone since) */
+    const char *server_name, *product_code, *disk_type;
+    const char *image_code, *image_name, *os_info, *platform;
+    int64_t base_size;         /* the boot disk's size */
+    int status, op;
+    int64_t zone_no, create_ms;
+    int n_disks;               /* disks captured (0 while capturing) */
+    int64_t total_size;        /* their bytes */
+    const char **shares;       /* login IDs it is shared with */
+    size_t n_shares;
+} ncp_member_image_t;
+
+typedef struct ncp_subnet {    /* private subnet (bare metal; classic cannot create them) */
+    int64_t no, account_id;
+    const char *subnet, *description;
+    int64_t zone_no, create_ms;
+} ncp_subnet_t;
+
+typedef struct ncp_nic {       /* network interface */
+    int64_t no, account_id;
+    const char *name, *ip, *description;
+    int64_t subnet_no, server_no, zone_no, create_ms;
+} ncp_nic_t;
 
 #endif

@@ -8,12 +8,14 @@
  *        | stop                          ^   |  ^ reboot: RUN/RESTA
  *        v                     start     |   |  +------------+
  *    RUN/SHTDN --> NSTOP/NULL --> NSTOP/START  +-- storage work: RUN/SETUP (x N)
+ *                                               +-- image capture: RUN/COPY (NSTOP/COPY)
  *                   |    ^  \
  *      changeSpec   |    |   terminate: NSTOP/TERMT --> (gone)
  *   NSTOP/CHNG -----+----+
  *
  * Every transition is a path: the state shown at once in the response,
- * then steps applied by the scheduler one per --sim-step-ms. Invariant:
+ * then steps applied by the scheduler one per --sim-step-ms. recreate
+ * follows create's path from INIT/NULL; interrupt follows reboot's. Invariant:
  * a server with an operation other than NULL has exactly one pending
  * transition row; the only pending row on a server whose operation is NULL
  * is a create's, while it shows INIT/NULL (checked by the dispatch fuzzer). */
@@ -26,12 +28,12 @@ static const char *st_names[NCP_ST__N] = {
     "Server init state",          "Server Created State",
     "Server run state",           "Server normal stopped state",
     "Server failure stopped state", "Server terminated state"};
-static const char *op_codes[NCP_OP__N] = {"NULL",  "CREAT", "START", "SHTDN",
-                                          "RESTA", "TERMT", "CHNG",  "SETUP"};
+static const char *op_codes[NCP_OP__N] = {"NULL",  "CREAT", "START", "SHTDN", "RESTA",
+                                          "TERMT", "CHNG",  "SETUP", "COPY"};
 static const char *op_names[NCP_OP__N] = {
     "Server NULL OP",      "Server CREATE OP",    "Server START OP",
     "Server SHUTDOWN OP",  "Server RESTART OP",   "Server TERMINATE OP",
-    "Server SPEC CHANGE OP", "Server SETUP OP"};
+    "Server SPEC CHANGE OP", "Server SETUP OP",   "Server COPY OP"};
 
 static const ncp_step_t create_steps[] = {
     {NCP_ST_INIT, NCP_OP_CREAT, 0},
@@ -45,6 +47,13 @@ static const ncp_step_t reboot_steps[] = {{NCP_ST_RUN, NCP_OP_NULL, NCP_STEP_UPT
 static const ncp_step_t terminate_steps[] = {{NCP_ST_TERMT, NCP_OP_NULL, NCP_STEP_GONE}};
 static const ncp_step_t change_steps[] = {{NCP_ST_NSTOP, NCP_OP_NULL, NCP_STEP_APPLY_SPEC}};
 static const ncp_step_t storage_steps[] = {{NCP_ST_RUN, NCP_OP_NULL, NCP_STEP_KEEP_STATUS}};
+/* recreate: as create, the new image applied by the first step */
+static const ncp_step_t recreate_steps[] = {
+    {NCP_ST_INIT, NCP_OP_CREAT, NCP_STEP_APPLY_IMAGE},
+    {NCP_ST_CREAT, NCP_OP_START, 0},
+    {NCP_ST_RUN, NCP_OP_SETUP, NCP_STEP_UPTIME},
+    {NCP_ST_RUN, NCP_OP_NULL, 0},
+};
 
 #define PATH(k, s, o, f, steps) {k, {s, o, f}, steps, (int)(sizeof(steps) / sizeof(steps[0]))}
 static const ncp_path_t paths[NCP_TR__N] = {
@@ -56,12 +65,17 @@ static const ncp_path_t paths[NCP_TR__N] = {
     [NCP_TR_CHANGE_SPEC] = PATH(NCP_TR_CHANGE_SPEC, NCP_ST_NSTOP, NCP_OP_CHNG, 0, change_steps),
     [NCP_TR_STORAGE] = PATH(NCP_TR_STORAGE, NCP_ST_RUN, NCP_OP_SETUP, NCP_STEP_KEEP_STATUS,
                             storage_steps),
+    /* op COPY while a member image is captured: ends with the capture (sched_res.c) */
+    [NCP_TR_IMAGE_COPY] = PATH(NCP_TR_IMAGE_COPY, NCP_ST_RUN, NCP_OP_COPY, NCP_STEP_KEEP_STATUS,
+                               storage_steps),
+    [NCP_TR_RECREATE] = PATH(NCP_TR_RECREATE, NCP_ST_INIT, NCP_OP_NULL, 0, recreate_steps),
+    [NCP_TR_INTERRUPT] = PATH(NCP_TR_INTERRUPT, NCP_ST_RUN, NCP_OP_RESTA, 0, reboot_steps),
 };
 
 const ncp_path_t *ncp_state_path(ncp_tr_kind_t kind)
 {
-    if (kind <= NCP_TR_NONE || kind >= NCP_TR__N)
-        return NULL;
+    if (kind <= NCP_TR_NONE || kind >= NCP_TR__N || !paths[kind].nsteps)
+        return NULL; /* resources other than servers: domain/rstate.c */
     return &paths[kind];
 }
 
@@ -88,7 +102,12 @@ int ncp_state_check(ncp_tr_kind_t kind, ncp_status_t st, ncp_op_t op, bool stora
             return 0;
         break;
     case NCP_TR_REBOOT:
+    case NCP_TR_INTERRUPT:
         if (op == NCP_OP_NULL && st == NCP_ST_RUN)
+            return 0;
+        break;
+    case NCP_TR_RECREATE:
+        if (op == NCP_OP_NULL && (st == NCP_ST_RUN || st == NCP_ST_NSTOP))
             return 0;
         break;
     case NCP_TR_TERMINATE:
@@ -127,10 +146,10 @@ bool ncp_state_valid(ncp_status_t st, ncp_op_t op)
     case NCP_ST_CREAT: return op == NCP_OP_START;
     case NCP_ST_RUN:
         return op == NCP_OP_NULL || op == NCP_OP_SETUP || op == NCP_OP_SHTDN ||
-               op == NCP_OP_RESTA;
+               op == NCP_OP_RESTA || op == NCP_OP_COPY;
     case NCP_ST_NSTOP:
         return op == NCP_OP_NULL || op == NCP_OP_START || op == NCP_OP_TERMT ||
-               op == NCP_OP_CHNG || op == NCP_OP_SETUP;
+               op == NCP_OP_CHNG || op == NCP_OP_SETUP || op == NCP_OP_COPY;
     case NCP_ST_FSTOP: return op == NCP_OP_NULL;
     case NCP_ST_TERMT: return op == NCP_OP_NULL;
     default: return false;
@@ -167,6 +186,7 @@ const char *ncp_state_label(ncp_status_t st, ncp_op_t op)
     case NCP_OP_RESTA: return "rebooting";
     case NCP_OP_TERMT: return "terminating";
     case NCP_OP_CHNG: return "changingSpec";
+    case NCP_OP_COPY: return "copying";
     case NCP_OP_NULL:
     case NCP_OP__N: break;
     }

@@ -15,6 +15,7 @@
 #define NCP_STEP_GONE 0x2u        /* the server disappears (terminate) */
 #define NCP_STEP_APPLY_SPEC 0x4u  /* take the new product (change spec) */
 #define NCP_STEP_KEEP_STATUS 0x8u /* status unchanged, only the operation moves */
+#define NCP_STEP_APPLY_IMAGE 0x10u /* take the image of a recreate (sched_res.c) */
 
 typedef struct ncp_step {
     ncp_status_t status;

@@ -31,6 +31,19 @@ typedef enum ncp_drv_op {
     NCP_DRV_REBOOT,
     NCP_DRV_TERMINATE,
     NCP_DRV_CHANGE_SPEC,
+    /* block storage and images (issue 11): the call's arg names the volumes,
+     * as the transition row keeps it (see ncp_drv_call) */
+    NCP_DRV_DISK_CREATE,     /* "DISK SERVER BYTES": create, then attach */
+    NCP_DRV_DISK_ATTACH,     /* "DISK SERVER" */
+    NCP_DRV_DISK_DETACH,     /* "DISK SERVER" */
+    NCP_DRV_DISK_DELETE,     /* "DISK SERVER": detached first when SERVER is not 0 */
+    NCP_DRV_DISK_RESIZE,     /* "DISK BYTES" */
+    NCP_DRV_DISK_SNAPSHOT,   /* "DISK SNAPSHOT": a copy of DISK as volume SNAPSHOT */
+    NCP_DRV_SNAPSHOT_DELETE, /* "SNAPSHOT" */
+    NCP_DRV_IMAGE_CAPTURE,   /* "DISK IMAGE": the boot disk's copy as volume IMAGE */
+    NCP_DRV_IMAGE_DELETE,    /* "IMAGE" */
+    NCP_DRV_RECREATE,        /* the server, arg: the new image code */
+    NCP_DRV_INTERRUPT,       /* the server: diagnostic interrupt (NMI) */
     NCP_DRV__N
 } ncp_drv_op_t;
 
@@ -158,6 +171,14 @@ typedef struct ncp_drv_ops {
     int (*disk_detach)(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err);
     int (*disk_delete)(ncp_drv_t *d, int64_t disk_no, ncp_err_t *err);
     int (*disk_resize)(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err);
+    /* ---- issue 11 (appended) --------------------------------------------
+     * A copy of volume disk_no as volume copy_no (a block storage snapshot, or
+     * a member server image of a boot disk); the copy is deleted with
+     * disk_delete. recreate rebuilds a machine on a new image (its disks
+     * other than the boot disk stay); interrupt sends it a diagnostic NMI. */
+    int (*disk_snapshot)(ncp_drv_t *d, int64_t disk_no, int64_t copy_no, ncp_err_t *err);
+    int (*recreate)(ncp_drv_t *d, const ncp_server_t *s, const char *image_code, ncp_err_t *err);
+    int (*interrupt)(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err);
 } ncp_drv_ops_t;
 
 /* A driver instance: its ops and its private state. */
@@ -174,7 +195,10 @@ const ncp_drv_ops_t *ncp_drv_backend(const char *name);
 unsigned ncp_drv_flags(const ncp_driver_t *drv);
 /* The driver operation that carries out a transition kind, or -1 (storage work). */
 int ncp_drv_op_of(ncp_tr_kind_t kind);
-/* Calls the slot of `op`, or reports "unsupported" (1300) when it is NULL. */
+/* Calls the slot of `op`, or reports "unsupported" (1300) when it is NULL.
+ * Server operations act on s (arg: change spec's product, recreate's image);
+ * volume operations read the numbers in arg (see ncp_drv_op_t) and may get
+ * s == NULL. */
 int ncp_drv_call(const ncp_driver_t *drv, ncp_drv_op_t op, const ncp_server_t *s,
                  const char *arg, ncp_err_t *err);
 int ncp_drv_op_parse(const char *action); /* action name -> op, -1 if none */

@@ -6,7 +6,9 @@
  * leave behind (flag NCP_DRV_F_TXN: its calls run inside the request's
  * transaction). What it adds is a fault table that makes chosen operations
  * fail, so that partial failures (22001) and driver errors (1300) are
- * testable end to end.
+ * testable end to end. Block storage volumes, snapshots and images are
+ * store rows as well: their calls succeed (the fault switch, checked at the
+ * claim, makes them fail).
  *
  * For tests of the path real drivers take (claim committed, driver called
  * outside any transaction, outcome committed next), it can be opened as an
@@ -98,6 +100,60 @@ static int sim_change_spec(ncp_drv_t *d, const ncp_server_t *s, const char *prod
     return act(d, NCP_DRV_CHANGE_SPEC, s, err);
 }
 
+static int sim_recreate(ncp_drv_t *d, const ncp_server_t *s, const char *image,
+                        ncp_err_t *err)
+{
+    (void)image;
+    return act(d, NCP_DRV_RECREATE, s, err);
+}
+
+static int sim_interrupt(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
+{
+    return act(d, NCP_DRV_INTERRUPT, s, err);
+}
+
+/* Volumes: the store keeps their state too; a call only takes its time. */
+static int sim_disk_create(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
+{
+    (void)disk_no;
+    (void)bytes;
+    return act(d, NCP_DRV_DISK_CREATE, NULL, err);
+}
+
+static int sim_disk_attach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
+{
+    (void)server_no;
+    (void)disk_no;
+    return act(d, NCP_DRV_DISK_ATTACH, NULL, err);
+}
+
+static int sim_disk_detach(ncp_drv_t *d, int64_t server_no, int64_t disk_no, ncp_err_t *err)
+{
+    (void)server_no;
+    (void)disk_no;
+    return act(d, NCP_DRV_DISK_DETACH, NULL, err);
+}
+
+static int sim_disk_delete(ncp_drv_t *d, int64_t disk_no, ncp_err_t *err)
+{
+    (void)disk_no;
+    return act(d, NCP_DRV_DISK_DELETE, NULL, err);
+}
+
+static int sim_disk_resize(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
+{
+    (void)disk_no;
+    (void)bytes;
+    return act(d, NCP_DRV_DISK_RESIZE, NULL, err);
+}
+
+static int sim_disk_snapshot(ncp_drv_t *d, int64_t disk_no, int64_t copy_no, ncp_err_t *err)
+{
+    (void)disk_no;
+    (void)copy_no;
+    return act(d, NCP_DRV_DISK_SNAPSHOT, NULL, err);
+}
+
 const ncp_drv_ops_t ncp_drv_sim_ops = {
     .abi = NCP_DRV_ABI,
     .name = "sim",
@@ -111,4 +167,12 @@ const ncp_drv_ops_t ncp_drv_sim_ops = {
     .reboot = sim_reboot,
     .terminate = sim_terminate,
     .change_spec = sim_change_spec,
+    .disk_create = sim_disk_create,
+    .disk_attach = sim_disk_attach,
+    .disk_detach = sim_disk_detach,
+    .disk_delete = sim_disk_delete,
+    .disk_resize = sim_disk_resize,
+    .disk_snapshot = sim_disk_snapshot,
+    .recreate = sim_recreate,
+    .interrupt = sim_interrupt,
 };

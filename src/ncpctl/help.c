@@ -25,8 +25,9 @@ void ncpctl_help_main(FILE *out)
           "  --output FORMAT    json (default, indented), xml (the server's XML as is), table\n"
           "  --query FIELD      print FIELD (dotted path, e.g. serverInstanceStatus.code) of\n"
           "                     each list item, or of the answer itself (e.g. privateKey)\n"
-          "  --wait             after create/start/stop/reboot/changeServerInstanceSpec/\n"
-          "                     terminate, wait until every server reaches its target state\n"
+          "  --wait             after an action that starts a transition (create, start,\n"
+          "                     stop, attach, delete ...), wait until every resource of the\n"
+          "                     answer reaches its target state (ncpctl server ACTION --help)\n"
           "  --timeout SECONDS  limit of --wait (default 300)\n"
           "  --ca-cert FILE     trust only the CA certificates of this PEM file for https://\n"
           "                     endpoints (default: the system's CA store)\n"
@@ -184,10 +185,11 @@ void ncpctl_help_action(const ncp_action_t *act, FILE *out)
             shown_list = true;
         }
     }
-    if (ncpctl_wait_supported(act->name))
-        fputs("\n--wait polls getServerInstanceList every 500 ms until every server of the\n"
-              "answer reaches its target state (--timeout SECONDS, default 300).\n",
-              out);
+    if (ncpctl_wait_supported(act->name)) {
+        char what[256];
+        ncpctl_wait_describe(act->name, what, sizeof(what));
+        fprintf(out, "\n%s (--timeout SECONDS, default 300).\n", what);
+    }
     fputs("\noptions: --profile NAME, --endpoint URL, --output json|xml|table, --query FIELD,\n"
           "--wait, --timeout SECONDS (ncpctl --help)\n",
           out);

@@ -129,8 +129,8 @@ static int cmd_server(int argc, char **argv, int i, ncpctl_opts_t *o, ncp_arena_
     }
     if (o->wait && !ncpctl_wait_supported(act->name)) {
         ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                       "--wait applies to create, start, stop, reboot, changeServerInstanceSpec "
-                       "and terminate, not to %s",
+                       "--wait applies to the actions that start a transition (create, start, "
+                       "stop, reboot, terminate, attach, detach, associate ...), not to %s",
                        act->name);
         return -1;
     }

@@ -4,7 +4,7 @@
  *   args.c   argv -> global options + form pairs, checked against THE action table
  *   conf.c   flags > env > ~/.ncloud/configure -> key pair and endpoint
  *   client.c form body, ncp_auth_sign, libcurl POST, classification of the answer
- *   wait.c   --wait: polls getServerInstanceList until the D5 target state
+ *   wait.c   --wait: polls the family's list until the target state (state.c, rstate.c)
  *   print.c  JSON / XML / table / --query output
  *   help.c   help texts and the bash completion script, generated from the table
  *
@@ -157,6 +157,8 @@ json_t *ncpctl_json_path(json_t *obj, const char *path);
 
 /* True when --wait applies to the action (it has a D5 target state). */
 bool ncpctl_wait_supported(const char *action);
+/* One sentence (two lines) saying what --wait does for the action. */
+void ncpctl_wait_describe(const char *action, char *buf, size_t cap);
 
 /* Polls getServerInstanceList for the servers of `first` until each reaches
  * the target state of `action`; `final` gets the last list (in XML when

@@ -157,6 +157,75 @@ static const col_t server_cols[] = {
     {"ZONE", "zone.zoneCode", 0},
 };
 
+/* The other lists with columns of their own (issue 11): what a user of each
+ * resource looks for first. Any other list shows every scalar field. */
+#define COL(t, p) {t, p, 0}
+static const col_t disk_cols[] = {
+    COL("NUMBER", "blockStorageInstanceNo"), COL("NAME", "blockStorageName"),
+    COL("TYPE", "blockStorageType.code"), COL("SIZE", "blockStorageSize"),
+    COL("STATUS", "blockStorageInstanceStatus.code"),
+    COL("OPERATION", "blockStorageInstanceOperation.code"), COL("SERVER", "serverInstanceNo"),
+    COL("DEVICE", "deviceName"), COL("ZONE", "zone.zoneCode"),
+};
+static const col_t snapshot_cols[] = {
+    COL("NUMBER", "blockStorageSnapshotInstanceNo"), COL("NAME", "blockStorageSnapshotName"),
+    COL("SIZE", "blockStorageSnapshotVolumeSize"),
+    COL("STATUS", "blockStorageSnapshotInstanceStatus.code"),
+    COL("OPERATION", "blockStorageSnapshotInstanceOperation.code"),
+    COL("ORIGINAL", "originalBlockStorageInstanceNo"),
+};
+static const col_t ip_cols[] = {
+    COL("NUMBER", "publicIpInstanceNo"), COL("PUBLIC_IP", "publicIp"),
+    COL("STATUS", "publicIpInstanceStatus.code"), COL("OPERATION", "publicIpInstanceOperation.code"),
+    COL("SERVER", "serverInstanceAssociatedWithPublicIp.serverInstanceNo"),
+    COL("SERVER_NAME", "serverInstanceAssociatedWithPublicIp.serverName"),
+    COL("ZONE", "zone.zoneCode"),
+};
+static const col_t rule_cols[] = {
+    COL("CONFIGURATION", "portForwardingConfigurationNo"), COL("PUBLIC_IP", "portForwardingPublicIp"),
+    COL("EXTERNAL_PORT", "portForwardingExternalPort"),
+    COL("INTERNAL_PORT", "portForwardingInternalPort"), COL("SERVER", "serverInstance.serverInstanceNo"),
+    COL("SERVER_NAME", "serverInstance.serverName"),
+};
+static const col_t nas_cols[] = {
+    COL("NUMBER", "nasVolumeInstanceNo"), COL("NAME", "volumeName"),
+    COL("PROTOCOL", "volumeAllotmentProtocolType.code"), COL("SIZE", "volumeSize"),
+    COL("STATUS", "nasVolumeInstanceStatus.code"), COL("OPERATION", "nasVolumeInstanceOperation.code"),
+    COL("MOUNT", "mountInformation"), COL("ZONE", "zone.zoneCode"),
+};
+static const col_t image_cols[] = {
+    COL("NUMBER", "memberServerImageNo"), COL("NAME", "memberServerImageName"),
+    COL("STATUS", "memberServerImageStatus.code"), COL("OPERATION", "memberServerImageOperation.code"),
+    COL("PLATFORM", "memberServerImagePlatformType.code"),
+    COL("ORIGINAL_SERVER", "originalServerInstanceNo"), COL("SHARE", "shareStatus.code"),
+};
+static const col_t tag_cols[] = {
+    COL("INSTANCE", "instanceNo"), COL("KEY", "tagKey"), COL("VALUE", "tagValue"),
+};
+static const col_t nic_cols[] = {
+    COL("NUMBER", "networkInterfaceNo"), COL("NAME", "networkInterfaceName"),
+    COL("IP", "networkInterfaceIp"), COL("STATUS", "statusCode"), COL("SERVER", "serverInstanceNo"),
+    COL("ZONE", "zone.zoneCode"),
+};
+#undef COL
+
+static const struct {
+    const char *list;
+    const col_t *cols;
+    size_t n;
+} list_cols[] = {
+#define L(name, cols) {name, cols, sizeof(cols) / sizeof(cols[0])}
+    L("blockStorageInstanceList", disk_cols),
+    L("blockStorageSnapshotInstanceList", snapshot_cols),
+    L("publicIpInstanceList", ip_cols),
+    L("portForwardingRuleList", rule_cols),
+    L("nasVolumeInstanceList", nas_cols),
+    L("memberServerImageList", image_cols),
+    L("instanceTagList", tag_cols),
+    L("networkInterfaceList", nic_cols),
+#undef L
+};
+
 /* Cell text: one line, "-" for absent or empty values. Caller frees. */
 static char *cell(json_t *item, const char *path)
 {
@@ -242,6 +311,13 @@ static void print_table(json_t *inner, FILE *out)
         table_rows(out, cols, sizeof(cols) / sizeof(cols[0]), list);
         return;
     }
+    for (size_t i = 0; i < sizeof(list_cols) / sizeof(list_cols[0]); i++)
+        if (strcmp(name, list_cols[i].list) == 0) {
+            col_t cols[16];
+            memcpy(cols, list_cols[i].cols, list_cols[i].n * sizeof(col_t));
+            table_rows(out, cols, list_cols[i].n, list);
+            return;
+        }
     /* other lists: every scalar field, in first-seen order across items */
     col_t cols[64];
     size_t n = 0;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "domain/fixture.h"
+#include "store/store_seed.h"
 #include "store/db.h"
 #include "util/arena.h"
 #include "util/clock.h"
@@ -272,6 +273,8 @@ static int load_fixture(const ncp_store_ops_t *so, ncp_store_t *st,
         if (r < 0)
             return -1;
     }
+    if (ncp_store_seed_extras(st, f, account, err) < 0) /* issue 11: IPs, port forwarding */
+        return -1;
     return so->instance_seq_at_least(st, f->next_no, err);
 }
 

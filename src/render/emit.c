@@ -319,6 +319,14 @@ void ncp_emit_bool(ncp_emit_t *e, const char *name, bool v)
     scalar_close(e, el);
 }
 
+void ncp_emit_num(ncp_emit_t *e, const char *name, const char *literal)
+{
+    const char *el;
+    scalar_open(e, name, &el);
+    ncp_buf_puts(e->out, literal);
+    scalar_close(e, el);
+}
+
 void ncp_emit_code(ncp_emit_t *e, const char *name, const char *code, const char *code_name)
 {
     ncp_emit_obj_begin(e, name);

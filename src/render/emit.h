@@ -60,6 +60,9 @@ void ncp_emit_str(ncp_emit_t *e, const char *name, const char *s);
 void ncp_emit_strn(ncp_emit_t *e, const char *name, const char *s, size_t len);
 void ncp_emit_int(ncp_emit_t *e, const char *name, int64_t v);
 void ncp_emit_bool(ncp_emit_t *e, const char *name, bool v);
+/* A number written as the given literal (e.g. a ratio "12.5"); the caller
+ * guarantees it is a JSON number. */
+void ncp_emit_num(ncp_emit_t *e, const char *name, const char *literal);
 /* CommonCode {code, codeName}. */
 void ncp_emit_code(ncp_emit_t *e, const char *name, const char *code, const char *code_name);
 /* Escaped text only (used by tests and the fuzzers). */

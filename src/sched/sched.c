@@ -108,6 +108,11 @@ static const ncp_sched_kind_t *kind_of(ncp_kind_t k)
 {
     switch (k) {
     case NCP_KIND_SERVER: return &ncp_sched_server_kind;
+    case NCP_KIND_STORAGE: return &ncp_sched_storage_kind;         /* issue 11 */
+    case NCP_KIND_SNAPSHOT: return &ncp_sched_snapshot_kind;
+    case NCP_KIND_PUBLIC_IP: return &ncp_sched_publicip_kind;
+    case NCP_KIND_NAS: return &ncp_sched_nas_kind;
+    case NCP_KIND_MEMBER_IMAGE: return &ncp_sched_image_kind;
     default: return NULL;
     }
 }

@@ -37,6 +37,34 @@ int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
 int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a, int64_t no,
                       bool ok, int64_t now_ms, int64_t step_ms, ncp_err_t *err);
 
+/* Transitions of the resources other than servers (block storage, snapshots,
+ * public IPs, NAS volumes, member images: domain/rstate.h), in the same
+ * engine: a row names the resource's kind and number; r->status / r->op
+ * (rstate codes, as before) are updated to the path's first state. */
+typedef struct ncp_sched_res {
+    ncp_kind_t kind;
+    int64_t no, account_id;
+    int status, op;
+} ncp_sched_res_t;
+
+/* Claim (a driver call follows; confirmed with ncp_sched_confirm). */
+int ncp_sched_claim_res(const ncp_store_ops_t *so, ncp_store_t *st, ncp_sched_res_t *r,
+                        ncp_tr_kind_t kind, const char *arg, const char *owner, ncp_err_t *err);
+/* Start at once, for transitions no driver carries out (public IPs, NAS). */
+int ncp_sched_start_res(const ncp_store_ops_t *so, ncp_store_t *st, ncp_sched_res_t *r,
+                        ncp_tr_kind_t kind, const char *arg, int64_t now_ms, int64_t step_ms,
+                        ncp_err_t *err);
+/* The server's side of disk work (interactions.md S6): operation SETUP as
+ * long as a block storage of it is in a transition (an NCP_TR_STORAGE row
+ * with arg NCP_TR_ARG_DISKS, started here unless it runs already), and of
+ * image capture: operation COPY while a member image of it is captured.
+ * Both end with the last such transition (and, as a safety net, at a step
+ * of their own that finds none). */
+int ncp_sched_disk_work(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
+                        ncp_server_t *s, int64_t now_ms, int64_t step_ms, ncp_err_t *err);
+int ncp_sched_image_copy(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
+                         int64_t now_ms, int64_t step_ms, ncp_err_t *err);
+
 /* Completion by a real hypervisor (sched/hv.h). A hook set here runs first
  * in the transaction that records a driver's outcome. ok: it decides what
  * the transition does next: 1 when it took the row over (it now waits for

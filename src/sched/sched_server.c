@@ -12,7 +12,8 @@ static int server_gone(const ncp_sched_env_t *env, ncp_store_t *st, int64_t no,
     const ncp_store_ops_t *so = env->so;
     ncp_instance_t in = {no, NCP_KIND_SERVER, account_id, true};
     ncp_instance_t disk = {basic_storage_no, NCP_KIND_STORAGE, account_id, true};
-    if (so->server_delete(st, no, err) < 0 || so->instance_put(st, &in, err) < 0 ||
+    if (ncp_sched_server_cascade(env, st, no, err) < 0 || /* issue 11: its attachments */
+        so->server_delete(st, no, err) < 0 || so->instance_put(st, &in, err) < 0 ||
         (basic_storage_no && so->instance_put(st, &disk, err) < 0))
         return -1;
     return 0;
@@ -36,6 +37,11 @@ static int server_step(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t 
             return -1;
         return so->trans_delete(st, t->no, err);
     }
+    bool linked_busy; /* issue 11: SETUP / COPY as long as disk work / a capture lasts */
+    if (ncp_sched_server_linked(env, st, t, &linked_busy, err) < 0)
+        return -1;
+    if (linked_busy)
+        return ncp_sched_next(env, st, t, err);
     if (t->kind == NCP_TR_STORAGE && --t->remaining > 0)
         return ncp_sched_next(env, st, t, err);
     const ncp_step_t *step = &p->steps[t->step < p->nsteps ? t->step : p->nsteps - 1];
@@ -57,6 +63,8 @@ static int server_step(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t 
                 return -1;
         }
     }
+    if ((step->flags & NCP_STEP_APPLY_IMAGE) && ncp_sched_recreate_apply(env, st, &s, err) < 0)
+        return -1;
     if (so->server_set_state(st, s.no, status, step->op,
                              (step->flags & NCP_STEP_UPTIME) ? env->now_ms : 0, err) < 0)
         return -1;

@@ -370,6 +370,11 @@ static ncp_db_stmt_t *dyn_prepare(ncp_store_t *st, const char *q, ncp_err_t *err
     return s;
 }
 
+ncp_db_stmt_t *ncp_st_dyn(ncp_store_t *st, const char *text, ncp_err_t *err)
+{
+    return dyn_prepare(st, text, err);
+}
+
 /* ---- meta, accounts, keys ------------------------------------------------ */
 
 static int st_meta_get(ncp_store_t *st, const char *key, ncp_arena_t *a, const char **val_out,
@@ -1069,15 +1074,26 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
                         " AND x.acg_no=?)");
         add_int(b, f->acg_no);
     }
-    if (f->n_tag_keys) {
+    if (f->n_tag_keys && f->n_tag_values) {
+        /* both lists: one tag of the server has such a key and such a value (issue 11) */
+        ncp_buf_puts(w, " AND EXISTS(SELECT 1 FROM server_tags t WHERE t.server_no=s.no"
+                        " AND t.key IN (");
+        in_list(w, f->n_tag_keys);
+        for (size_t i = 0; i < f->n_tag_keys; i++)
+            add_str(b, f->tag_keys[i]);
+        ncp_buf_puts(w, " AND t.value IN (");
+        in_list(w, f->n_tag_values);
+        ncp_buf_puts(w, ")");
+        for (size_t i = 0; i < f->n_tag_values; i++)
+            add_str(b, f->tag_values[i]);
+    } else if (f->n_tag_keys) {
         ncp_buf_puts(w, " AND EXISTS(SELECT 1 FROM server_tags t WHERE t.server_no=s.no"
                         " AND t.key IN (");
         in_list(w, f->n_tag_keys);
         ncp_buf_puts(w, ")");
         for (size_t i = 0; i < f->n_tag_keys; i++)
             add_str(b, f->tag_keys[i]);
-    }
-    if (f->n_tag_values) {
+    } else if (f->n_tag_values) {
         ncp_buf_puts(w, " AND EXISTS(SELECT 1 FROM server_tags t WHERE t.server_no=s.no"
                         " AND t.value IN (");
         in_list(w, f->n_tag_values);

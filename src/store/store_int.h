@@ -62,6 +62,9 @@ int ncp_st_step(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err);
 int ncp_st_first_row(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err); /* resets unless 1 */
 void ncp_st_done(ncp_store_t *st, ncp_db_stmt_t *s);
 int ncp_st_run(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err);      /* to its end */
+/* A statement for dynamic SQL text (list filters), from the connection's cache
+ * of recent texts; reset it after use, never finalize it. */
+ncp_db_stmt_t *ncp_st_dyn(ncp_store_t *st, const char *sql, ncp_err_t *err);
 /* the first column of the one row s returns (RETURNING, count) */
 int ncp_st_one_int(ncp_store_t *st, ncp_db_stmt_t *s, int64_t *out, const char *what,
                    ncp_err_t *err);

@@ -483,3 +483,107 @@ consoleTest('keyboard only, at phone width', async ({ page, daemon, shot }) => {
   await waitFor(async () => (await daemon.state('1021004')) !== 'RUN/NULL', { what: 'stop by keyboard' });
   await expectText(cell(page, '1021004', 'status'), 'NSTOP');
 }, { viewport: { width: 390, height: 844 }, daemon: { stepMs: 300 } });
+
+// issue 11: the classic resources' pages
+consoleTest('block storage: create from the form, the row attaches by itself, Detach and Delete with confirmation', async ({ page, daemon, shot }) => {
+  await signIn(page, daemon);
+  await row(page, SEED).waitFor();
+  await page.getByRole('link', { name: 'Block storage', exact: true }).click();
+  await row(page, '1021103').waitFor();
+  // boot disks are listed; they are neither detached nor deleted from here
+  await expectText(cell(page, '1021103', 'type'), 'BASIC');
+  for (const name of ['Detach', 'Delete']) {
+    assert.equal(await row(page, '1021103').getByRole('button', { name, exact: true }).isEnabled(), false);
+  }
+  await page.getByLabel('Server No.').fill('1021006');
+  await page.getByLabel('Size (GB)').fill('10');
+  await page.getByLabel('Disk name').fill('console-disk');
+  await page.getByRole('button', { name: 'Create block storage', exact: true }).click();
+  const created = await waitFor(async () => {
+    const keys = await page.locator('tbody tr').evaluateAll((trs) => trs.filter((tr) => tr.textContent.includes('console-disk')).map((tr) => tr.dataset.key));
+    return keys.length === 1 ? keys[0] : null;
+  }, { what: 'the new disk row' });
+  await recordStates(page, created);
+  const seen = await seenUntil(page, 'ATTAC/NULL', 20000);
+  assert.equal(seen[seen.length - 1], 'ATTAC/NULL');
+  assert.ok(seen.every((s) => ['INIT/NULL', 'CREAT/ATTAC', 'ATTAC/NULL'].includes(s)), seen.join(' '));
+  await expectText(cell(page, created, 'server'), 'db-01 (1021006)');
+  await shot('disk-attached');
+
+  await recordStates(page, created);
+  await row(page, created).getByRole('button', { name: 'Detach', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  assert.match(await dialog.textContent(), /db-01/);
+  await dialog.getByRole('button', { name: 'Detach', exact: true }).click();
+  const seen2 = await seenUntil(page, 'CREAT/NULL', 20000);
+  assert.ok(seen2.includes('CREAT/NULL'));
+  await expectText(cell(page, created, 'server'), '');
+
+  await row(page, created).getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await row(page, created).waitFor({ state: 'detached', timeout: 20000 });
+  const r = await daemon.api('getBlockStorageInstanceList', { 'blockStorageTypeCodeList.1': 'SVRBS' });
+  assert.equal(r.inner.totalRows, 0);
+}, { daemon: { stepMs: 400 } });
+
+consoleTest('public IPs: the seed IP is disassociated (row follows to CREAT) then deleted; a new one associated from the form', async ({ page, daemon, shot }) => {
+  await signIn(page, daemon);
+  await row(page, SEED).waitFor();
+  await page.getByRole('link', { name: 'Public IPs', exact: true }).click();
+  await row(page, '1021203').waitFor();
+  await expectText(cell(page, '1021203', 'server'), 's1669aa4e78c (1021003)');
+  // an associated IP cannot be deleted
+  assert.equal(await row(page, '1021203').getByRole('button', { name: 'Delete', exact: true }).isEnabled(), false);
+  await recordStates(page, '1021203');
+  await row(page, '1021203').getByRole('button', { name: 'Disassociate', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Disassociate', exact: true }).click();
+  const seen = await seenUntil(page, 'CREAT/NULL', 20000);
+  assert.ok(seen.every((s) => ['USED/NULL', 'USED/DISUS', 'CREAT/NULL'].includes(s)), seen.join(' '));
+  await expectText(cell(page, '1021203', 'server'), '');
+  await shot('ip-free');
+  await row(page, '1021203').getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await row(page, '1021203').waitFor({ state: 'detached' });
+
+  await page.getByLabel('Server No.').fill('1021006');
+  await page.getByLabel('Description').fill('from the console');
+  await page.getByRole('button', { name: 'Create public IP', exact: true }).click();
+  const created = await waitFor(async () => {
+    const keys = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.key));
+    return keys.length === 1 ? keys[0] : null;
+  }, { what: 'the new IP row' });
+  await expectText(cell(page, created, 'status'), 'USED', 20000);
+  await expectText(cell(page, created, 'server'), 'db-01 (1021006)');
+  const s = await daemon.api('getServerInstanceList', { 'serverInstanceNoList.1': '1021006' });
+  assert.match(s.inner.serverInstanceList[0].publicIp, /^49\.236\./);
+}, { daemon: { stepMs: 400 } });
+
+consoleTest('port forwarding: add a rule from the form, the server shows its ports, delete it', async ({ page, daemon, shot }) => {
+  await signIn(page, daemon);
+  await row(page, SEED).waitFor();
+  await page.getByRole('link', { name: 'Port forwarding', exact: true }).click();
+  await page.getByText('No port forwarding rules in this zone.').waitFor();
+  await page.getByLabel('Configuration No.').fill('31260');
+  await page.getByLabel('Server No.').fill('1021006');
+  await page.getByLabel('External port').fill('2222');
+  await page.getByLabel('Internal port').fill('22');
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  await row(page, '31260:2222').waitFor();
+  await expectText(cell(page, '31260:2222', 'server'), 'db-01 (1021006)');
+  await expectText(cell(page, '31260:2222', 'internal'), '22');
+  await shot('rule');
+  const s = await daemon.api('getServerInstanceList', { 'serverInstanceNoList.1': '1021006' });
+  assert.equal(String(s.inner.serverInstanceList[0].portForwardingExternalPort), '2222');
+  // an error from the form is shown in an alert: the port is taken
+  await page.getByLabel('Configuration No.').fill('31260');
+  await page.getByLabel('Server No.').fill('1021003');
+  await page.getByLabel('External port').fill('2222');
+  await page.getByLabel('Internal port').fill('22');
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  assert.match(await alertText(page), /^25034\b/);
+  await row(page, '31260:2222').getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await row(page, '31260:2222').waitFor({ state: 'detached' });
+  const r = await daemon.api('getPortForwardingRuleList', { zoneNo: '3' });
+  assert.equal(r.inner.totalRows, 0);
+}, { daemon: { stepMs: 400 } });

@@ -904,14 +904,32 @@ class Daemon:
 
 SEED_ORDER = None
 
+# DECISIONS D10: the old XML Go SDK reads this misspelling; ncpd emits it right after
+# the correct element, with the same content.
+D10_ELEMENT = "baseBlockStroageDiskDetailType"
+
 
 def seed_server_order():
+    """ServerInstance element order: the seed's, plus the D10 element after
+    baseBlockStorageDiskDetailType."""
     global SEED_ORDER
     if SEED_ORDER is None:
         root = seed_xml_root()
         si = root.find("serverInstanceList/serverInstance")
-        SEED_ORDER = [c.tag for c in si]
+        order = [c.tag for c in si]
+        order.insert(order.index("baseBlockStorageDiskDetailType") + 1, D10_ELEMENT)
+        SEED_ORDER = order
     return SEED_ORDER
+
+
+def strip_d10(server):
+    """Checks the D10 element of a ServerInstance (dict) equals the correct one; removes it."""
+    if server.get(D10_ELEMENT) != server.get("baseBlockStorageDiskDetailType"):
+        raise AssertionError("%s %r differs from baseBlockStorageDiskDetailType %r"
+                             % (D10_ELEMENT, server.get(D10_ELEMENT),
+                                server.get("baseBlockStorageDiskDetailType")))
+    del server[D10_ELEMENT]
+    return server
 
 
 JSON_STRING_FIELDS = ("serverInstanceNo", "serverName", "serverDescription", "loginKeyName",

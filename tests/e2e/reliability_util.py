@@ -269,7 +269,8 @@ def crash_image_check(db):
 def transition_invariants(db, settled=False):
     """Store-level invariants of state.c: a server with an operation other than NULL has
     exactly one pending transition row; a transition row belongs to a live server that is
-    in a transition (op != NULL, or INIT/NULL: the first state of create). With
+    in a transition (op != NULL, or INIT/NULL: the first state of create), or to a live
+    resource of another kind (rstate.c). With
     settled=True: no transition rows at all and no server outside NSTOP/RUN.
     Returns a list of problems; an unknown schema is reported as a problem too."""
     queries = [
@@ -277,11 +278,16 @@ def transition_invariants(db, settled=False):
          "SELECT no, status, op FROM servers WHERE op != 0 AND no NOT IN "
          "(SELECT no FROM transitions);"),
         ("transition row of a server that does not exist",
-         "SELECT no, kind, step FROM transitions WHERE no NOT IN "
+         "SELECT no, kind, step FROM transitions WHERE res_kind = 1 AND no NOT IN "
          "(SELECT no FROM servers);"),
         ("transition row of a server that is not in a transition",
          "SELECT t.no, t.kind, s.status, s.op FROM transitions t JOIN servers s "
-         "ON s.no = t.no WHERE s.op = 0 AND s.status != 0;"),
+         "ON s.no = t.no WHERE t.res_kind = 1 AND s.op = 0 AND s.status != 0;"),
+        # issue 11: rows of block storage, snapshots, public IPs, NAS volumes, images
+        ("transition row of a resource that does not exist",
+         "SELECT no, res_kind, kind FROM transitions WHERE res_kind <> 1 AND no NOT IN "
+         "(SELECT no FROM blocks UNION SELECT no FROM block_snapshots UNION SELECT no FROM "
+         "public_ips UNION SELECT no FROM nas_volumes UNION SELECT no FROM member_images);"),
     ]
     queries.append(
         ("server_counts differ from the servers (maintained totalRows counts)",

@@ -87,6 +87,12 @@ class DriverStateTest(NcpdTestCase):
         r = c.call("stopServerInstances", no_list(["1021003"]), fmt="json")
         self.assert_success(r, "json", "stopServerInstances")
         self.wait_state(c, "1021003", "NSTOP", "NULL")
+        # the seed's public IP goes first: terminate refuses a server that has one (24073)
+        r = c.call("disassociatePublicIpFromServerInstance", [("publicIpInstanceNo", "1021203")],
+                   fmt="json")
+        self.assert_success(r, "json", "disassociatePublicIpFromServerInstance")
+        wait_for(lambda: c.server_map()["1021003"]["publicIp"] == "", timeout=10,
+                 message="the seed's public IP to be released")
         self.assertEqual(d.fault("terminateServerInstances", "1021003").status, 200)
         r = c.call("terminateServerInstances", no_list(["1021003"]), fmt="json")
         self.assert_api_error(r, "json", 1300, MSG["1300"], http_status=500)

@@ -377,6 +377,99 @@ class NcpctlCase(NcpdTestCase):
         # --wait makes no sense on a read
         self.fails(2, "server", "getZoneList", "--wait", env=env)
 
+    def test_wait_and_tables_of_the_classic_resources(self):
+        """issue 11: --wait follows each resource's own list to its target state (or until it
+        is gone); --output table shows the columns of each resource."""
+        env = self.good_env()
+
+        def table(*args):
+            lines = self.ok("server", *args, "--output", "table", env=env).stdout.splitlines()
+            return lines[0].split(), [l.split() for l in lines[1:]]
+        # a disk: created (attached), detached, deleted
+        head, rows = table("createBlockStorageInstance", "--serverInstanceNo", "1021006",
+                           "--blockStorageSize", "10", "--blockStorageName", "cli-disk", "--wait")
+        self.assertEqual(head, ["NUMBER", "NAME", "TYPE", "SIZE", "STATUS", "OPERATION",
+                                "SERVER", "DEVICE", "ZONE"])
+        (disk,) = rows
+        self.assertEqual(disk[1:], ["cli-disk", "SVRBS", "10737418240", "ATTAC", "NULL",
+                                    "1021006", "/dev/xvdb", "KR-2"])
+        r = self.ok("server", "detachBlockStorageInstances", "--blockStorageInstanceNoList",
+                    disk[0], "--wait", "--query", "blockStorageInstanceStatus.code", env=env)
+        self.assertEqual(r.stdout, "CREAT\n")
+        r = self.ok("server", "deleteBlockStorageInstances", "--blockStorageInstanceNoList",
+                    disk[0], "--wait", env=env)
+        self.assertEqual(json.loads(r.stdout)["getBlockStorageInstanceListResponse"][
+            "totalRows"], 0)
+        # a snapshot of the seed's boot disk
+        head, rows = table("createBlockStorageSnapshotInstance", "--blockStorageInstanceNo",
+                           "1021103", "--blockStorageSnapshotName", "cli-snap", "--wait")
+        self.assertEqual(head, ["NUMBER", "NAME", "SIZE", "STATUS", "OPERATION", "ORIGINAL"])
+        self.assertEqual(rows[0][1:], ["cli-snap", "53687091200", "CREAT", "NULL", "1021103"])
+        # a public IP: associated, then free, then gone
+        r = self.ok("server", "createPublicIpInstance", "--serverInstanceNo", "1021006",
+                    "--wait", "--query", "publicIpInstanceStatus.code", env=env)
+        self.assertEqual(r.stdout, "USED\n")
+        head, rows = table("getPublicIpInstanceList", "--isAssociated", "true",
+                           "--sortedBy", "publicIpInstanceNo")
+        self.assertEqual(head, ["NUMBER", "PUBLIC_IP", "STATUS", "OPERATION", "SERVER",
+                                "SERVER_NAME", "ZONE"])
+        ip = [x for x in rows if x[4] == "1021006"][0]
+        self.assertEqual(ip[2:], ["USED", "NULL", "1021006", "db-01", "KR-2"])
+        r = self.ok("server", "disassociatePublicIpFromServerInstance", "--publicIpInstanceNo",
+                    ip[0], "--wait", "--query", "publicIpInstanceStatus.code", env=env)
+        self.assertEqual(r.stdout, "CREAT\n")
+        r = self.ok("server", "deletePublicIpInstances", "--publicIpInstanceNoList", ip[0],
+                    "--wait", "--query", "totalRows", env=env)
+        self.assertEqual(r.stdout, "0\n")
+        # port forwarding: a rule in a table
+        self.ok("server", "addPortForwardingRules", "--portForwardingConfigurationNo", "31260",
+                "--portForwardingRuleList", "serverInstanceNo=1021006, "
+                "portForwardingExternalPort=2222, portForwardingInternalPort=22", env=env)
+        head, rows = table("getPortForwardingRuleList", "--zoneNo", "3")
+        self.assertEqual(head, ["CONFIGURATION", "PUBLIC_IP", "EXTERNAL_PORT", "INTERNAL_PORT",
+                                "SERVER", "SERVER_NAME"])
+        self.assertEqual(rows, [["31260", "106.10.51.90", "2222", "22", "1021006", "db-01"]])
+        self.ok("server", "deletePortForwardingRules", "--portForwardingConfigurationNo",
+                "31260", "--portForwardingRuleList", "serverInstanceNo=1021006, "
+                "portForwardingExternalPort=2222, portForwardingInternalPort=22", env=env)
+        # a NAS volume
+        head, rows = table("createNasVolumeInstance", "--volumeName", "clivol", "--volumeSize",
+                           "500", "--volumeAllotmentProtocolTypeCode", "NFS", "--wait")
+        self.assertEqual(head, ["NUMBER", "NAME", "PROTOCOL", "SIZE", "STATUS", "OPERATION",
+                                "MOUNT", "ZONE"])
+        self.assertEqual(rows[0][1:], ["n000001_clivol", "NFS", "536870912000", "CREAT", "NULL",
+                                       "10.250.53.74:/n000001_clivol", "KR-2"])
+        r = self.ok("server", "changeNasVolumeSize", "--nasVolumeInstanceNo", rows[0][0],
+                    "--volumeSize", "700", "--wait", "--query", "volumeSize", env=env)
+        self.assertEqual(r.stdout, "751619276800\n")
+        r = self.ok("server", "deleteNasVolumeInstance", "--nasVolumeInstanceNo", rows[0][0],
+                    "--wait", "--query", "totalRows", env=env)
+        self.assertEqual(r.stdout, "0\n")
+        # a member image of a stopped server
+        head, rows = table("createMemberServerImage", "--serverInstanceNo", "1021005",
+                           "--memberServerImageName", "cli-image", "--wait")
+        self.assertEqual(head, ["NUMBER", "NAME", "STATUS", "OPERATION", "PLATFORM",
+                                "ORIGINAL_SERVER", "SHARE"])
+        self.assertEqual(rows[0][1:], ["cli-image", "CREAT", "NULL", "LNX64", "1021005", "NULL"])
+        r = self.ok("server", "deleteMemberServerImages", "--memberServerImageNoList",
+                    rows[0][0], "--wait", "--query", "totalRows", env=env)
+        self.assertEqual(r.stdout, "0\n")
+        # tags and network interfaces
+        self.ok("server", "createInstanceTags", "--instanceNoList", "1021006",
+                "--instanceTagList", "tagKey=cli, tagValue=yes", env=env)
+        head, rows = table("getInstanceTagList", "--tagKeyList", "cli")
+        self.assertEqual((head, rows), (["INSTANCE", "KEY", "VALUE"], [["1021006", "cli", "yes"]]))
+        self.ok("server", "createNetworkInterface", "--privateSubnetInstanceNo", "1021301",
+                "--networkInterfaceName", "cli-nic", "--networkInterfaceIp", "10.200.3.77",
+                env=env)
+        head, rows = table("getNetworkInterfaceList")
+        self.assertEqual(head, ["NUMBER", "NAME", "IP", "STATUS", "SERVER", "ZONE"])
+        self.assertEqual([x[1:4] for x in rows], [["cli-nic", "10.200.3.77", "CREAT"]])
+        # --wait on an action without a transition, or a read: a usage error
+        self.fails(2, "server", "createInstanceTags", "--instanceNoList", "1021006",
+                   "--instanceTagList", "tagKey=a, tagValue=b", "--wait", env=env)
+        self.fails(2, "server", "getBlockStorageInstanceList", "--wait", env=env)
+
     def run_with_tty_stderr(self, *args, env):
         master, slave = pty.openpty()
         p = subprocess.Popen([NCPCTL] + list(args), env=env, stdin=subprocess.DEVNULL,

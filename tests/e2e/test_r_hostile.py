@@ -123,6 +123,11 @@ class HostileParamsTest(NcpdTestCase):
     def baseline(self, action):
         """Valid values for the required (and a few useful) parameters of action."""
         n = self.base_no
+        u = UNKNOWN_NO
+        pf = [("portForwardingConfigurationNo", u),
+              ("portForwardingRuleList.1.serverInstanceNo", n),
+              ("portForwardingRuleList.1.portForwardingExternalPort", "2000"),
+              ("portForwardingRuleList.1.portForwardingInternalPort", "22")]
         return {
             "changeServerInstanceSpec": [("serverInstanceNo", n),
                                          ("serverProductCode", "SPSVRSTAND000004")],
@@ -146,10 +151,71 @@ class HostileParamsTest(NcpdTestCase):
             "terminateServerInstances": [("serverInstanceNoList.1", UNKNOWN_NO)],
             "setProtectServerTermination": [("serverInstanceNo", n),
                                             ("isProtectServerTermination", "false")],
+            # issue 11: unknown resources, so that a value that passes the checks changes
+            # nothing (a NAS volume is made once, its name then taken)
+            "addMemberServerImageSharingPermission": [("memberServerImageNo", u),
+                                                      ("targetLoginIdList.1", "x")],
+            "addNasVolumeAccessControl": [("nasVolumeInstanceNo", u)],
+            "addPortForwardingRules": pf,
+            "associatePublicIpWithServerInstance": [("publicIpInstanceNo", u),
+                                                    ("serverInstanceNo", n)],
+            "attachBlockStorageInstance": [("serverInstanceNo", n),
+                                           ("blockStorageInstanceNo", u)],
+            "attachNetworkInterface": [("networkInterfaceNo", u), ("serverInstanceNo", n)],
+            "changeBlockStorageVolumeSize": [("blockStorageInstanceNo", u),
+                                             ("blockStorageSize", "20")],
+            "changeNasVolumeSize": [("nasVolumeInstanceNo", u), ("volumeSize", "600")],
+            "changeNasVolumeSnapshotConfiguration": [("nasVolumeInstanceNo", u),
+                                                     ("snapshotVolumeConfigurationRatio", "10")],
+            "createBlockStorageInstance": [("blockStorageSize", "10"), ("serverInstanceNo", u)],
+            "createBlockStorageSnapshotInstance": [("blockStorageInstanceNo", u)],
+            "createInstanceTags": [("instanceNoList.1", u), ("instanceTagList.1.tagKey", "k"),
+                                   ("instanceTagList.1.tagValue", "v")],
+            "createMemberServerImage": [("serverInstanceNo", u)],
+            "createNasVolumeInstance": [("volumeName", "hostile1"), ("volumeSize", "500"),
+                                        ("volumeAllotmentProtocolTypeCode", "NFS")],
+            "createNasVolumeSnapshot": [("nasVolumeInstanceNo", u)],
+            "createNetworkInterface": [("privateSubnetInstanceNo", u),
+                                       ("networkInterfaceName", "nic-1"),
+                                       ("networkInterfaceIp", "10.200.3.10")],
+            "deleteBlockStorageInstances": [("blockStorageInstanceNoList.1", u)],
+            "deleteBlockStorageSnapshotInstances": [("blockStorageSnapshotInstanceNoList.1", u)],
+            "deleteInstanceTags": [("instanceNoList.1", u)],
+            "deleteMemberServerImages": [("memberServerImageNoList.1", u)],
+            "deleteNasVolumeInstance": [("nasVolumeInstanceNo", u)],
+            "deleteNasVolumeSnapshot": [("nasVolumeInstanceNo", u),
+                                        ("nasVolumeSnapshotName", "snap")],
+            "deleteNetworkInterface": [("networkInterfaceNo", u)],
+            "deletePortForwardingRules": pf,
+            "deletePublicIpInstances": [("publicIpInstanceNoList.1", u)],
+            "detachBlockStorageInstances": [("blockStorageInstanceNoList.1", u)],
+            "detachNetworkInterface": [("networkInterfaceNo", u), ("serverInstanceNo", n)],
+            "disassociatePublicIpFromServerInstance": [("publicIpInstanceNo", u)],
+            "getNasVolumeAccessControlRuleList": [("nasVolumeInstanceNo", u)],
+            "getNasVolumeInstanceRatingList": [("nasVolumeInstanceNo", u),
+                                               ("startTime", "202401010000"),
+                                               ("endTime", "202401010100"), ("interval", "5m")],
+            "getNasVolumeSnapshotConfigurationHistoryList": [("nasVolumeInstanceNo", u)],
+            "getNasVolumeSnapshotList": [("nasVolumeInstanceNo", u)],
+            "interruptServerInstance": [("serverInstanceNo", u)],
+            "recreateServerInstance": [("serverInstanceNo", u)],
+            "removeMemberServerImageSharingPermission": [("memberServerImageNo", u),
+                                                         ("targetLoginIdList.1", "x")],
+            "removeNasVolumeAccessControl": [("nasVolumeInstanceNo", u)],
+            "replaceServerInstanceAssociatedWithPublicIp": [("publicIpInstanceNo", u),
+                                                            ("serverInstanceNo", n)],
+            "restoreNasVolumeWithSnapshot": [("nasVolumeInstanceNo", u),
+                                             ("nasVolumeSnapshotName", "snap")],
+            "setMemberServerImageSharingPermission": [("memberServerImageNo", u)],
+            "setNasVolumeAccessControl": [("nasVolumeInstanceNo", u)],
+            "setNasVolumeReturnProtection": [("nasVolumeInstanceNo", u),
+                                             ("isReturnProtection", "false")],
         }.get(action, [])
 
     OBJ_DEFAULTS = {"tagKey": "k", "tagValue": "v", "mountPoint": "/data",
-                    "partitionSize": "10", "serverInstanceNo": None, "privateKey": None}
+                    "partitionSize": "10", "serverInstanceNo": None, "privateKey": None,
+                    "portForwardingExternalPort": "2000", "portForwardingInternalPort": "22",
+                    "customIp": None, "writeAccess": "true"}
 
     def targets(self, action, p):
         """[(wire name, [companion pairs])] for hostile values of parameter p."""
