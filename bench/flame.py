@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/flame.py: a flame graph (SVG) of ncpd under one of the bench's loads.
 
-    python3 bench/flame.py [lookup|create|list100] [OUT.svg]
+    python3 bench/flame.py [lookup|list100|create|stopstart] [OUT.svg]
 
 Starts the release build (build-release/ncpd, `make release-build`) on a fresh
 SQLite database with 1000 servers, runs wrk with the bench's signed request at
@@ -129,12 +129,21 @@ def main():
         elif what == "create":
             action = "createServerInstances"
             body = "responseFormatType=json&serverImageProductCode=SPSW0LINUX000046"
+        elif what == "stopstart":
+            action, body = "stopServerInstances", None
         else:
-            raise SystemExit("flame.py: lookup, list100 or create")
+            raise SystemExit("flame.py: lookup, list100, create or stopstart")
         data = os.path.join(tmp, "perf.data")
         res = {}
+        if body is None:  # stop/start laps over distinct servers, as in run.py
+            ts = B.now_ms()
+            args = ["stopstart", B.AK, ts, B.sign("POST", "/server/v2/stopServerInstances", ts),
+                    B.sign("POST", "/server/v2/startServerInstances", ts), str(nos[0]),
+                    str(len(nos)), str(min(2, CONNS))]
+        else:
+            args = B.fixed_args(action, body)
         t = threading.Thread(target=lambda: res.update(
-            B.wrk(url + action, CONNS, B.fixed_args(action, body), seconds=SECONDS + 2)))
+            B.wrk(url + action, CONNS, args, seconds=SECONDS + 2)))
         t.start()
         subprocess.run(["perf", "record", "-q", "-F", "499", "--call-graph", "dwarf,16384",
                         "-p", str(d.p.pid), "-o", data, "--", "sleep", str(SECONDS)],
