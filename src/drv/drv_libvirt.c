@@ -958,7 +958,6 @@ const ncp_drv_ops_t ncp_drv_libvirt_ops = {
     .reboot = lv_reboot,
     .terminate = lv_terminate,
     .change_spec = NULL, /* set_spec */
-    .fault_set = NULL,
     .open_opts = lv_open_opts,
     .create_vm = lv_create_vm,
     .force_off = lv_force_off,
