@@ -53,7 +53,7 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
     if (so->server_set_state(st, s->no, s->status, s->op, 0, err) < 0)
         return -1;
     ncp_trans_t t = {.no = s->no,
-                     .res_kind = NCP_KIND_SERVER,
+                     .res_kind = s->vpc ? NCP_KIND_VSERVER : NCP_KIND_SERVER,
                      .account_id = s->account_id,
                      .kind = kind,
                      .step = 0,
@@ -76,7 +76,7 @@ int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
         return -1;
     }
     ncp_trans_t t = {.no = s->no,
-                     .res_kind = NCP_KIND_SERVER,
+                     .res_kind = s->vpc ? NCP_KIND_VSERVER : NCP_KIND_SERVER,
                      .account_id = s->account_id,
                      .kind = kind,
                      .due_ms = NEVER_MS,
@@ -98,7 +98,7 @@ static const ncp_sched_kind_t *kind_of(ncp_kind_t k)
 {
     switch (k) {
     case NCP_KIND_SERVER: return &ncp_sched_server_kind;
-    default: return NULL;
+    default: return ncp_sched_vpc_kind(k); /* sched_vpc.c: the VPC platform's kinds */
     }
 }
 

@@ -33,6 +33,8 @@ typedef struct ncp_sched_kind {
 } ncp_sched_kind_t;
 
 extern const ncp_sched_kind_t ncp_sched_server_kind;
+/* The VPC platform's kinds (sched_vpc.c), or NULL. */
+const ncp_sched_kind_t *ncp_sched_vpc_kind(ncp_kind_t k);
 
 /* Puts t back due one step from now (a helper for step functions). */
 int ncp_sched_next(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t *t,

@@ -138,7 +138,7 @@ static const char *const sql[Q__N] = {
                    " WHERE account_id=?1 AND name=?2",
     [Q_KEY2_DELETE] = "DELETE FROM login_keys WHERE account_id=?1 AND name=?2",
     [Q_KEY2_USERS] = "SELECT count(*) FROM servers WHERE account_id=?1 AND login_key=?2",
-    [Q_NAME_TAKEN] = "SELECT 1 FROM servers WHERE account_id=?1 AND name=?2 LIMIT 1",
+    [Q_NAME_TAKEN] = "SELECT 1 FROM servers WHERE account_id=?1 AND name=?2 AND vpc = 0 LIMIT 1",
     [Q_IP_TAKEN] = "SELECT 1 FROM servers WHERE zone_no=?1 AND private_ip=?2 LIMIT 1",
     [Q_SP] = "SAVEPOINT req",
     [Q_SP_RELEASE] = "RELEASE SAVEPOINT req",
@@ -948,7 +948,7 @@ static void in_list(ncp_buf_t *w, size_t n)
  * account. */
 static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
 {
-    ncp_buf_puts(w, " WHERE s.account_id=?");
+    ncp_buf_puts(w, " WHERE s.account_id=? AND {NOIDX}s.vpc = 0"); /* VPC servers: store_vserver.c */
     add_int(b, f->account_id);
     if (f->nos) {
         ncp_buf_puts(w, " AND s.no IN (");
