@@ -1,10 +1,10 @@
 /* ncpctl_int.h: what the files of ncpctl share (the tool has no public header).
  *
- * Flow of one `ncpctl server ACTION ...` run (main.c):
+ * Flow of one `ncpctl server|vserver|vpc ACTION ...` run (main.c):
  *   args.c   argv -> global options + form pairs, checked against THE action table
  *   conf.c   flags > env > ~/.ncloud/configure -> key pair and endpoint
  *   client.c form body, ncp_auth_sign, libcurl POST, classification of the answer
- *   wait.c   --wait: polls getServerInstanceList until the D5 target state
+ *   wait.c   --wait: polls until the target state (servers, VPCs, subnets ...)
  *   print.c  JSON / XML / table / --query output
  *   help.c   help texts and the bash completion script, generated from the table
  *
@@ -138,6 +138,9 @@ void ncpctl_client_free(ncpctl_client_t *cl); /* NULL-safe */
  * HTTP status and NCP codes in the message) or transport error (exit 3). */
 int ncpctl_client_call(ncpctl_client_t *cl, const char *action, const ncp_kvs_t *kvs, bool xml,
                        ncpctl_resp_t *resp, ncpctl_err_t *err);
+/* The same for an action of any API (POST {endpoint}{api->path}{action}). */
+int ncpctl_client_call_api(ncpctl_client_t *cl, const ncp_api_t *api, const char *action,
+                           const ncp_kvs_t *kvs, bool xml, ncpctl_resp_t *resp, ncpctl_err_t *err);
 void ncpctl_resp_release(ncpctl_resp_t *r); /* NULL-safe, reusable after */
 
 /* ---- print.c --------------------------------------------------------------- */
@@ -155,20 +158,21 @@ json_t *ncpctl_json_path(json_t *obj, const char *path);
 
 /* ---- wait.c ---------------------------------------------------------------- */
 
-/* True when --wait applies to the action (it has a D5 target state). */
-bool ncpctl_wait_supported(const char *action);
+/* True when --wait applies to the action (it has a target state). */
+bool ncpctl_wait_supported(const ncp_action_t *act);
 
-/* Polls getServerInstanceList for the servers of `first` until each reaches
- * the target state of `action`; `final` gets the last list (in XML when
- * `xml`). Exit 1 on timeout or on a server that fails or vanishes. */
-int ncpctl_wait_run(ncpctl_client_t *cl, const char *action, const ncpctl_resp_t *first,
+/* Polls until every object of `first` reaches the target state of `act`:
+ * classic servers through getServerInstanceList, the VPC APIs' objects
+ * through their get...Detail. `final` gets the last answer (in XML when
+ * `xml`). Exit 1 on timeout or on an object that fails or vanishes. */
+int ncpctl_wait_run(ncpctl_client_t *cl, const ncp_action_t *act, const ncpctl_resp_t *first,
                     int64_t timeout_ms, bool xml, ncp_arena_t *a, ncpctl_resp_t *final,
                     ncpctl_err_t *err);
 
 /* ---- help.c ---------------------------------------------------------------- */
 
 void ncpctl_help_main(FILE *out);
-void ncpctl_help_actions(FILE *out);
+void ncpctl_help_actions(const ncp_api_t *api, FILE *out);
 void ncpctl_help_action(const ncp_action_t *act, FILE *out);
 void ncpctl_help_configure(FILE *out);
 /* Prints the completion script for `shell` ("bash"); usage error otherwise. */

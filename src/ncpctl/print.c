@@ -157,6 +157,18 @@ static const col_t server_cols[] = {
     {"ZONE", "zone.zoneCode", 0},
 };
 
+/* The same for VPC servers (/vserver/v2): flat zoneCode, the VPC and subnet. */
+static const col_t vserver_cols[] = {
+    {"NUMBER", "serverInstanceNo", 0},
+    {"NAME", "serverName", 0},
+    {"STATUS", "serverInstanceStatus.code", 0},
+    {"OPERATION", "serverInstanceOperation.code", 0},
+    {"PUBLIC_IP", "publicIp", 0},
+    {"ZONE", "zoneCode", 0},
+    {"VPC", "vpcNo", 0},
+    {"SUBNET", "subnetNo", 0},
+};
+
 /* Cell text: one line, "-" for absent or empty values. Caller frees. */
 static char *cell(json_t *item, const char *path)
 {
@@ -234,6 +246,13 @@ static void print_table(json_t *inner, FILE *out)
         if (n)
             table_rows(out, cols, n, one);
         json_decref(one);
+        return;
+    }
+    if (strcmp(name, "serverInstanceList") == 0 &&
+        json_object_get(json_array_get(list, 0), "vpcNo")) {
+        col_t cols[sizeof(vserver_cols) / sizeof(vserver_cols[0])];
+        memcpy(cols, vserver_cols, sizeof(cols));
+        table_rows(out, cols, sizeof(cols) / sizeof(cols[0]), list);
         return;
     }
     if (strcmp(name, "serverInstanceList") == 0) {
