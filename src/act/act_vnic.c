@@ -71,7 +71,9 @@ static int attach_to(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_nic_t *n, ncp_er
         ncp_err_set(err, NCP_E_V_INVALID, "serverInstanceNo (a server of another VPC)");
         return -1;
     }
-    if (s->op != NCP_OP_NULL || (s->status != NCP_ST_RUN && s->status != NCP_ST_NSTOP)) {
+    /* as block storage: RUN or NSTOP, the op NULL or the SETUP of a new server */
+    if ((s->op != NCP_OP_NULL && s->op != NCP_OP_SETUP) ||
+        (s->status != NCP_ST_RUN && s->status != NCP_ST_NSTOP)) {
         ncp_err_set(err, NCP_E_SERVER_BUSY);
         return -1;
     }
@@ -229,7 +231,7 @@ int act_vserver_detachNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
     }
     if (strcmp(n.status, "USED") != 0)
         return nic_busy(&n, err);
-    if (s.op != NCP_OP_NULL) {
+    if (s.op != NCP_OP_NULL && s.op != NCP_OP_SETUP) {
         ncp_err_set(err, NCP_E_SERVER_BUSY);
         return -1;
     }

@@ -141,10 +141,13 @@ static bool storage_name_ok(const char *s, size_t len)
     return true;
 }
 
-/* A server that can take or give up a disk now: RUN or NSTOP, no operation. */
+/* A server that can take or give up a disk now: RUN or NSTOP, no operation
+ * but the setting up a new server ends with (the provider attaches disks to a
+ * server it has seen RUN, its op may still be SETUP). */
 static int server_idle(const ncp_server_t *s, ncp_err_t *err)
 {
-    if (s->op != NCP_OP_NULL || (s->status != NCP_ST_RUN && s->status != NCP_ST_NSTOP)) {
+    if ((s->op != NCP_OP_NULL && s->op != NCP_OP_SETUP) ||
+        (s->status != NCP_ST_RUN && s->status != NCP_ST_NSTOP)) {
         ncp_err_set(err, NCP_E_SERVER_BUSY);
         return -1;
     }

@@ -214,6 +214,21 @@ static int response_format(const ncp_kvs_t *kvs, ncp_fmt_t *fmt, ncp_err_t *err)
     return 0;
 }
 
+/* Before parsing: JSON when the raw query or body asks for it in the very
+ * form SDKs write (`responseFormatType=json`), so that an answer to a
+ * request that turns out undecodable is still in the client's format (the
+ * VPC APIs answer those with a responseError body). */
+static ncp_fmt_t sniff_format(const ncp_request_t *req)
+{
+    static const char key[] = "responseFormatType=json";
+    const char *q = strchr(req->raw_uri, '?');
+    if (q && strcasestr(q, key))
+        return NCP_FMT_JSON;
+    if (req->body_len && req->body_is_form && memmem(req->body, req->body_len, key, sizeof(key) - 1))
+        return NCP_FMT_JSON;
+    return NCP_FMT_XML;
+}
+
 /* Unsealed secrets, per thread, keyed by the sealed bytes themselves: a
  * changed or rotated secret has different sealed bytes, so it can never be
  * served stale; disabled keys are still read from the store every time. */
@@ -566,6 +581,7 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
         goto fail;
 
     ncp_kvs_t kvs = {0};
+    fmt = sniff_format(req); /* the format of an error of a request that does not parse */
     if (parse_params(a, req, &kvs, &err) < 0)
         goto fail;
     if (response_format(&kvs, &fmt, &err) < 0)
