@@ -120,8 +120,8 @@ put("dispatch", "create-stop-terminate", seq(
         "&instanceTagList.1.tagKey=env&instanceTagList.1.tagValue=dev"
         "&blockDevicePartitionList.1.mountPoint=/data&blockDevicePartitionList.1.partitionSize=50"
         "&userData=IyEvYmluL3NoCmVjaG8gaGk=&responseFormatType=json"),
-    req("stopServerInstances", body="serverInstanceNoList.1=1030001"),
-    req("terminateServerInstances", body="serverInstanceNoList.1=1030001"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1030007"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1030007"),
     req("getServerInstanceList", body="responseFormatType=json")))
 put("dispatch", "change-spec", seq(
     req("changeServerInstanceSpec", body="serverInstanceNo=1021005"
@@ -183,3 +183,72 @@ put("dispatch", "bad-input", seq(
     req("createServerInstances", body="serverName=%27%3B%20DROP%20TABLE%20servers%3B--"
         "&serverImageProductCode=SPSW0LINUX000046&serverDescription=%00"),
     req("getServerInstanceList", body="searchFilterName=serverName&searchFilterValue=%25_%27")))
+
+# the VPC APIs: account B owns VPC 1030001 (network ACL 1030002, ACG 1030003, route
+# tables 1030004-1030005) and subnet 1030006 from the set-up; A's numbers start at 1030007
+VPC = "1030007"
+put("dispatch", "vpc-walk", seq(
+    req("vpc:createVpc", body="ipv4CidrBlock=10.1.0.0%2F16&vpcName=&responseFormatType=json"),
+    req("vpc:createSubnet", body="vpcNo=1030007&subnet=10.1.1.0%2F24&zoneCode=KR-2"
+        "&networkAclNo=1030008&subnetTypeCode=PUBLIC&usageTypeCode=&subnetName="),
+    req("vserver:createServerInstances", body="vpcNo=1030007&subnetNo=1030012"
+        "&serverImageNo=23214590&serverSpecCode=s2-g3&associateWithPublicIp=true"
+        "&networkInterfaceList.1.networkInterfaceOrder=0"
+        "&networkInterfaceList.1.accessControlGroupNoList.1=1030009&responseFormatType=json"),
+    req("vserver:getServerInstanceDetail", body="serverInstanceNo=1030013"),
+    req("vserver:stopServerInstances", body="serverInstanceNoList.1=1030013"),
+    req("vserver:changeServerInstanceSpec", body="serverInstanceNo=1030013&serverSpecCode=s4-g3"),
+    req("vserver:terminateServerInstances", body="serverInstanceNoList.1=1030013"),
+    req("vpc:deleteSubnet", body="subnetNo=1030012"),
+    req("vpc:deleteVpc", body="vpcNo=1030007&responseFormatType=json")))
+put("dispatch", "vpc-acg-nic", seq(
+    req("vpc:createVpc", body="ipv4CidrBlock=192.168.0.0%2F16&vpcName=fz-vpc"),
+    req("vpc:createSubnet", body="vpcNo=1030007&subnet=192.168.1.0%2F24&zoneCode=KR-1"
+        "&networkAclNo=1030008&subnetTypeCode=PRIVATE"),
+    req("vserver:createAccessControlGroup", body="vpcNo=1030007&accessControlGroupName=fz-acg"),
+    req("vserver:addAccessControlGroupInboundRule", body="vpcNo=1030007"
+        "&accessControlGroupNo=1030013&accessControlGroupRuleList.1.protocolTypeCode=TCP"
+        "&accessControlGroupRuleList.1.ipBlock=0.0.0.0%2F0&accessControlGroupRuleList.1.portRange=22"
+        "&accessControlGroupRuleList.2.protocolTypeCode=ICMP"
+        "&accessControlGroupRuleList.2.accessControlGroupSequence=1030009"),
+    req("vserver:createNetworkInterface", body="vpcNo=1030007&subnetNo=1030012"
+        "&accessControlGroupNoList.1=1030013&ip=192.168.1.10"),
+    req("vserver:addNetworkInterfaceAccessControlGroup", body="networkInterfaceNo=1030014"
+        "&accessControlGroupNoList.1=1030009"),
+    req("vserver:removeNetworkInterfaceAccessControlGroup", body="networkInterfaceNo=1030014"
+        "&accessControlGroupNoList.1=1030013&accessControlGroupNoList.2=1030009"),
+    req("vserver:getAccessControlGroupRuleList", body="accessControlGroupNo=1030013"),
+    req("vserver:deleteNetworkInterface", body="networkInterfaceNo=1030014"),
+    req("vserver:deleteAccessControlGroup", body="vpcNo=1030007&accessControlGroupNo=1030013")))
+put("dispatch", "vpc-storage-ip", seq(
+    req("vpc:createVpc", body="ipv4CidrBlock=172.16.0.0%2F16"),
+    req("vpc:createSubnet", body="vpcNo=1030007&subnet=172.16.0.0%2F28&zoneCode=KR-2"
+        "&networkAclNo=1030008&subnetTypeCode=PUBLIC"),
+    req("vserver:createServerInstances", body="vpcNo=1030007&subnetNo=1030012"
+        "&serverImageProductCode=SW.VSVR.OS.LNX64.ROCKY.0810.B050&serverCreateCount=2"
+        "&networkInterfaceList.1.networkInterfaceOrder=0"
+        "&networkInterfaceList.1.accessControlGroupNoList=%5B%271030009%27%5D"),
+    req("vserver:createBlockStorageInstance", body="blockStorageSize=20&serverInstanceNo=1030013"),
+    req("vserver:createBlockStorageInstance", body="blockStorageSize=10&zoneCode=KR-2"),
+    req("vserver:createPublicIpInstance", body="serverInstanceNo=1030013"),
+    req("vserver:detachBlockStorageInstances", body="blockStorageInstanceNoList.1=1030019"),
+    req("vserver:getBlockStorageInstanceList", body="serverInstanceNo=1030013"),
+    req("vserver:getPublicIpInstanceList", body="responseFormatType=json"),
+    req("vserver:deleteBlockStorageInstances", body="blockStorageInstanceNoList.1=1030019")))
+put("dispatch", "vpc-other-account", seq(
+    req("vpc:getVpcDetail", body="vpcNo=1030001&responseFormatType=json"),
+    req("vpc:deleteVpc", body="vpcNo=1030001"),
+    req("vpc:createSubnet", body="vpcNo=1030001&subnet=10.77.2.0%2F24&zoneCode=KR-2"
+        "&networkAclNo=1030002&subnetTypeCode=PUBLIC"),
+    req("vpc:getNetworkAclList", body="vpcNo=1030001", flags=b"8"),
+    req("vserver:getAccessControlGroupRuleList", body="accessControlGroupNo=1030003", flags=b"8"),
+    req("vserver:stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b"8"),
+    req("vserver:getServerInstanceDetail", body="serverInstanceNo=1021003")))
+put("dispatch", "vpc-bad-input", seq(
+    req("vpc:createVpc", body="responseFormatType=json&ipv4CidrBlock=%zz"),
+    req("vpc:createVpc", body="ipv4CidrBlock=10.0.0.1%2F16&vpcName=Bad"),
+    req("vpc:getVpcList", body="responseFormatType=json"),
+    req("vserver:createPlacementGroup"),
+    req("vserver:getServerImageList", body="hypervisorCodeList.1=KVM&hypervisorTypeCodeList.1="),
+    req("vserver:getServerSpecList"), req("vserver:getZoneList", body="regionCode=KR"),
+    req("/vserver/v2/createVpc"), req("vserver:createLoginKey", body="keyName=")))
