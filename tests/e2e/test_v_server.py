@@ -578,6 +578,41 @@ class CatalogueTest(VpcCase):
             self.fails(self.c, "vserver", "getServerImageList", [("hypervisorCodeList.1", "VMW")],
                        1100000, invalid("hypervisorCodeList"), fmt)
 
+    def test_catalogue_replaced(self):
+        """`--catalog PATH` replaces the VPC catalogue too (its "vpc" object); a file
+        without one keeps the built-in VPC catalogue."""
+        import json, os, tempfile
+        from lifecycle_util import catalog_dump
+        rc, out, err = catalog_dump()
+        self.assertEqual(rc, 0, err)
+        cat = json.loads(out)
+        vpc = cat["vpc"]
+        self.assertEqual(sorted(vpc), ["images", "regions", "specs", "zones"])
+        vpc["images"] = [i for i in vpc["images"] if i["serverImageNo"] == str(KVM_IMAGE_NO)]
+        vpc["images"][0]["serverImageName"] = "site-ubuntu"
+        vpc["specs"] = [s for s in vpc["specs"] if s["serverSpecCode"] == KVM_SPEC]
+        import shutil
+        tmp = tempfile.mkdtemp(prefix="ncpd-vcat-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        path = os.path.join(tmp, "catalog.json")
+        with open(path, "w") as f:
+            json.dump(cat, f)
+        d = self.new_daemon(sim_step_ms=0, extra_args=["--catalog", path])
+        c = d.client()
+        self.assertEqual([(i["serverImageNo"], i["serverImageName"]) for i in self.items(
+            c, "vserver", "getServerImageList")], [(KVM_IMAGE_NO, "site-ubuntu")])
+        self.assertEqual([s["serverSpecCode"] for s in self.items(
+            c, "vserver", "getServerSpecList")], [KVM_SPEC])
+        self.assertEqual(self.items(c, "vserver", "getServerSpecList",
+                                    [("serverSpecCodeList.1", "c2-g2-s50")]), [])
+        d.stop()
+        del cat["vpc"]
+        with open(path, "w") as f:
+            json.dump(cat, f)
+        d = self.new_daemon(sim_step_ms=0, extra_args=["--catalog", path])
+        self.assertEqual(len(self.items(d.client(), "vserver", "getServerImageList")), 5)
+        d.stop()
+
 
 if __name__ == "__main__":
     unittest.main()
