@@ -728,6 +728,7 @@ static void none_of(const char *q, const char *what, const char *when)
 }
 
 /* The VPC platform's invariants, read with our own connection. */
+_Static_assert(NCP_KIND_VSERVER == 66, "the query below names NCP_KIND_VSERVER as 66");
 static void check_vpc_rows(const char *when)
 {
     sqlite3_stmt *s;
@@ -735,7 +736,7 @@ static void check_vpc_rows(const char *when)
                            "SELECT s.no, s.status, s.op, (SELECT count(*) FROM transitions t"
                            " WHERE t.no = s.no), (SELECT count(*) FROM vservers v"
                            " WHERE v.no = s.no), (SELECT count(*) FROM instances i"
-                           " WHERE i.no = s.no AND i.kind = 26 AND i.deleted = 0"
+                           " WHERE i.no = s.no AND i.kind = 66 AND i.deleted = 0"
                            " AND i.account_id = s.account_id) FROM servers s WHERE s.vpc = 1",
                            -1, &s, NULL) != SQLITE_OK)
         FAIL("%s: vpc servers: %s", when, sqlite3_errmsg(ref));
@@ -754,7 +755,7 @@ static void check_vpc_rows(const char *when)
                  when, no, fields, inst);
     }
     sqlite3_finalize(s);
-    none_of("SELECT n.no FROM nics n WHERE n.server_no <> 0 AND NOT EXISTS (SELECT 1 FROM"
+    none_of("SELECT n.no FROM vnics n WHERE n.server_no <> 0 AND NOT EXISTS (SELECT 1 FROM"
             " servers s WHERE s.no = n.server_no AND s.vpc = 1 AND s.account_id = n.account_id)",
             "an interface is attached to no live VPC server of its account", when);
     none_of("SELECT b.no FROM vstorages b WHERE b.server_no <> 0 AND NOT EXISTS (SELECT 1 FROM"
@@ -778,7 +779,7 @@ static void check_vpc_rows(const char *when)
 static void vpc_fingerprint(int64_t account, ncp_buf_t *out)
 {
     static const char *const tables[] = {"vpcs", "subnets", "nacls", "route_tables", "vacgs",
-                                         "nics", "vservers", "init_scripts", "vstorages",
+                                         "vnics", "vservers", "init_scripts", "vstorages",
                                          "vpublic_ips"};
     for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
         char q[160];

@@ -259,7 +259,7 @@ static const char *usage_name(const char *c)
     return "General";
 }
 
-void actv_emit_subnet(ncp_emit_t *e, const ncp_subnet_t *s)
+void actv_emit_subnet(ncp_emit_t *e, const ncp_vsubnet_t *s)
 {
     ncp_emit_obj_begin(e, NULL);
     act_emit_no(e, "subnetNo", s->no);
@@ -267,7 +267,7 @@ void actv_emit_subnet(ncp_emit_t *e, const ncp_subnet_t *s)
     ncp_emit_str(e, "zoneCode", s->zone);
     ncp_emit_str(e, "subnetName", s->name);
     ncp_emit_str(e, "subnet", s->cidr);
-    actv_emit_state(e, "subnetStatus", NCP_KIND_SUBNET, s->status);
+    actv_emit_state(e, "subnetStatus", NCP_KIND_VSUBNET, s->status);
     actv_emit_date(e, "createDate", s->create_ms);
     ncp_emit_code(e, "subnetType", s->type, subnet_type_name(s->type));
     ncp_emit_code(e, "usageType", s->usage, usage_name(s->usage));
@@ -300,7 +300,7 @@ void actv_emit_acg(ncp_emit_t *e, const ncp_vacg_t *g)
     ncp_emit_obj_end(e);
 }
 
-void actv_emit_nic(ncp_emit_t *e, const ncp_nic_t *n)
+void actv_emit_nic(ncp_emit_t *e, const ncp_vnic_t *n)
 {
     char dev[16] = "";
     if (n->device >= 0 && n->server_no)
@@ -312,7 +312,7 @@ void actv_emit_nic(ncp_emit_t *e, const ncp_nic_t *n)
     ncp_emit_bool(e, "deleteOnTermination", n->delete_on_termination);
     ncp_emit_bool(e, "isDefault", n->is_default);
     ncp_emit_str(e, "deviceName", dev);
-    actv_emit_state(e, "networkInterfaceStatus", NCP_KIND_NIC, n->status);
+    actv_emit_state(e, "networkInterfaceStatus", NCP_KIND_VNIC, n->status);
     if (n->server_no) {
         ncp_emit_code(e, "instanceType", "VSVR", "Server (VPC)");
         act_emit_no(e, "instanceNo", n->server_no);
@@ -330,7 +330,7 @@ void actv_emit_nic(ncp_emit_t *e, const ncp_nic_t *n)
 
 /* ---- addresses and ACG lists ----------------------------------------------------- */
 
-int actv_subnet_ip(ncp_ctx_t *ctx, const ncp_subnet_t *sn, const char *want, const char *param,
+int actv_subnet_ip(ncp_ctx_t *ctx, const ncp_vsubnet_t *sn, const char *want, const char *param,
                    const char **out, ncp_err_t *err)
 {
     ncp_cidr_t c;
@@ -348,7 +348,7 @@ int actv_subnet_ip(ncp_ctx_t *ctx, const ncp_subnet_t *sn, const char *want, con
             ncp_err_set(err, NCP_E_V_INVALID, param);
             return -1;
         }
-        int r = ncp_store_nic_ip_taken(ctx->st, sn->no, ncp_ip_fmt(a, ip), err);
+        int r = ncp_store_vnic_ip_taken(ctx->st, sn->no, ncp_ip_fmt(a, ip), err);
         if (r < 0)
             return -1;
         if (r == 1) {
@@ -361,7 +361,7 @@ int actv_subnet_ip(ncp_ctx_t *ctx, const ncp_subnet_t *sn, const char *want, con
         return 0;
     }
     for (uint32_t a = lo; a <= hi && a >= lo; a++) {
-        int r = ncp_store_nic_ip_taken(ctx->st, sn->no, ncp_ip_fmt(a, ip), err);
+        int r = ncp_store_vnic_ip_taken(ctx->st, sn->no, ncp_ip_fmt(a, ip), err);
         if (r < 0)
             return -1;
         if (r == 0) {

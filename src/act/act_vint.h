@@ -66,15 +66,15 @@ void actv_emit_nos(ncp_emit_t *e, const char *list, const char *item, const int6
 
 /* Renderers of the models (field order of the Go SDK v2 structs). */
 void actv_emit_vpc(ncp_emit_t *e, const ncp_vpc_t *v);
-void actv_emit_subnet(ncp_emit_t *e, const ncp_subnet_t *s);
+void actv_emit_subnet(ncp_emit_t *e, const ncp_vsubnet_t *s);
 void actv_emit_nacl(ncp_emit_t *e, const ncp_nacl_t *n);
 void actv_emit_acg(ncp_emit_t *e, const ncp_vacg_t *g);
-void actv_emit_nic(ncp_emit_t *e, const ncp_nic_t *n);
+void actv_emit_nic(ncp_emit_t *e, const ncp_vnic_t *n);
 void actv_emit_storage(ncp_emit_t *e, const ncp_vstorage_t *b);
 
 /* The next free private IP of a subnet (from .6, as the doc examples show),
  * or `want` when given and free; taken / outside: 1100000 `param`. */
-int actv_subnet_ip(ncp_ctx_t *ctx, const ncp_subnet_t *sn, const char *want, const char *param,
+int actv_subnet_ip(ncp_ctx_t *ctx, const ncp_vsubnet_t *sn, const char *want, const char *param,
                    const char **out, ncp_err_t *err);
 /* A MAC address for interface `no` (F2:20:... locally administered). */
 const char *actv_mac(ncp_ctx_t *ctx, int64_t no);

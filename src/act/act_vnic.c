@@ -17,7 +17,7 @@
 
 #define NICS_PER_SERVER 3 /* eth0 .. eth2 (networkInterfaceMaxCount) */
 
-static void answer_nic(ncp_ctx_t *ctx, const ncp_nic_t *n)
+static void answer_nic(ncp_ctx_t *ctx, const ncp_vnic_t *n)
 {
     actv_list_begin(ctx, n ? 1 : 0, "networkInterfaceList", "networkInterface");
     if (n)
@@ -25,16 +25,16 @@ static void answer_nic(ncp_ctx_t *ctx, const ncp_nic_t *n)
     actv_list_end(ctx);
 }
 
-static int own_nic(ncp_ctx_t *ctx, ncp_nic_t *n, ncp_err_t *err)
+static int own_nic(ncp_ctx_t *ctx, ncp_vnic_t *n, ncp_err_t *err)
 {
-    int r = ncp_store_nic_get(ctx->st, ctx->arena, ctx->account_id,
+    int r = ncp_store_vnic_get(ctx->st, ctx->arena, ctx->account_id,
                               act_no(ncp_arg(&ctx->args, "networkInterfaceNo")->s), n, err);
     if (r == 0)
         ncp_err_set(err, NCP_E_V_INVALID, "networkInterfaceNo");
     return r == 1 ? 0 : -1;
 }
 
-static int nic_busy(const ncp_nic_t *n, ncp_err_t *err)
+static int nic_busy(const ncp_vnic_t *n, ncp_err_t *err)
 {
     char why[96];
     snprintf(why, sizeof(why), "networkInterfaceNo (the network interface is %s)", n->status);
@@ -46,9 +46,9 @@ static int nic_busy(const ncp_nic_t *n, ncp_err_t *err)
  * eth1 up), or -1 when the server has its maximum (3). */
 static int free_device(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_err_t *err, int *out)
 {
-    ncp_nic_t *v;
+    ncp_vnic_t *v;
     size_t n;
-    if (ncp_store_nic_of_server(ctx->st, ctx->arena, s->no, &v, &n, err) < 0)
+    if (ncp_store_vnic_of_server(ctx->st, ctx->arena, s->no, &v, &n, err) < 0)
         return -1;
     *out = -1;
     for (int d = 1; d < NICS_PER_SERVER && n < NICS_PER_SERVER; d++) {
@@ -65,7 +65,7 @@ static int free_device(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_err_t *err, in
 
 /* Attaches n to server s (the caller's VPC server): the checks shared by
  * createNetworkInterface and attachNetworkInterface. */
-static int attach_to(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_nic_t *n, ncp_err_t *err)
+static int attach_to(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_vnic_t *n, ncp_err_t *err)
 {
     if (s->vpc->vpc_no != n->vpc_no) {
         ncp_err_set(err, NCP_E_V_INVALID, "serverInstanceNo (a server of another VPC)");
@@ -106,8 +106,8 @@ int act_vserver_createNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
         ncp_err_set(err, NCP_E_V_INVALID, "vpcNo");
         return -1;
     }
-    ncp_subnet_t sn;
-    if ((r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id,
+    ncp_vsubnet_t sn;
+    if ((r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id,
                                   act_no(ncp_arg(A, "subnetNo")->s), &sn, err)) < 0)
         return -1;
     if (r == 0 || sn.vpc_no != vpc.no || strcmp(sn.status, "RUN") != 0) {
@@ -121,7 +121,7 @@ int act_vserver_createNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     const ncp_arg_t *acg_a = ncp_arg(A, "accessControlGroupNoList");
-    ncp_nic_t n = {.account_id = ctx->account_id, .vpc_no = vpc.no, .subnet_no = sn.no,
+    ncp_vnic_t n = {.account_id = ctx->account_id, .vpc_no = vpc.no, .subnet_no = sn.no,
                    .status = "NOTUSED", .device = -1, .create_ms = ctx->now_ms};
     n.n_acgs = acg_a->n;
     if (actv_acgs(ctx, (const char *const *)acg_a->items, acg_a->n, vpc.no,
@@ -141,10 +141,10 @@ int act_vserver_createNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
     if (srv->present && (actv_server(ctx, srv->s, srv->len, &s, err) < 0 ||
                          attach_to(ctx, &s, &n, err) < 0))
         return -1;
-    if (actv_new_no(ctx, NCP_KIND_NIC, &n.no, err) < 0)
+    if (actv_new_no(ctx, NCP_KIND_VNIC, &n.no, err) < 0)
         return -1;
     n.mac = actv_mac(ctx, n.no);
-    if (ncp_store_nic_put(ctx->st, &n, err) < 0 ||
+    if (ncp_store_vnic_put(ctx->st, &n, err) < 0 ||
         (srv->present && actv_start(ctx, NCP_VTR_NIC_ATTACH, n.no, NULL, err) < 0))
         return -1;
     answer_nic(ctx, &n);
@@ -156,8 +156,8 @@ int act_vserver_getNetworkInterfaceDetail(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    ncp_nic_t n;
-    int r = ncp_store_nic_get(ctx->st, ctx->arena, ctx->account_id,
+    ncp_vnic_t n;
+    int r = ncp_store_vnic_get(ctx->st, ctx->arena, ctx->account_id,
                               act_no(ncp_arg(&ctx->args, "networkInterfaceNo")->s), &n, err);
     if (r < 0)
         return -1;
@@ -168,7 +168,7 @@ int act_vserver_getNetworkInterfaceDetail(ncp_ctx_t *ctx, ncp_err_t *err)
 int act_vserver_deleteNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     const ncp_vregion_t *region;
-    ncp_nic_t n;
+    ncp_vnic_t n;
     if (actv_region(ctx, &region, err) < 0 || own_nic(ctx, &n, err) < 0)
         return -1;
     if (n.server_no) {
@@ -178,14 +178,14 @@ int act_vserver_deleteNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
     }
     if (strcmp(n.status, "NOTUSED") != 0)
         return nic_busy(&n, err);
-    if (ncp_store_nic_delete(ctx->st, n.no, err) < 0)
+    if (ncp_store_vnic_delete(ctx->st, n.no, err) < 0)
         return -1;
     answer_nic(ctx, &n);
     return 0;
 }
 
 /* serverInstanceNo, networkInterfaceNo and subnetNo of attach / detach. */
-static int attach_args(ncp_ctx_t *ctx, ncp_server_t *s, ncp_nic_t *n, ncp_err_t *err)
+static int attach_args(ncp_ctx_t *ctx, ncp_server_t *s, ncp_vnic_t *n, ncp_err_t *err)
 {
     const ncp_vregion_t *region;
     const ncp_arg_t *srv = ncp_arg(&ctx->args, "serverInstanceNo");
@@ -202,12 +202,12 @@ static int attach_args(ncp_ctx_t *ctx, ncp_server_t *s, ncp_nic_t *n, ncp_err_t 
 int act_vserver_attachNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     ncp_server_t s;
-    ncp_nic_t n;
+    ncp_vnic_t n;
     if (attach_args(ctx, &s, &n, err) < 0)
         return -1;
     if (n.server_no || strcmp(n.status, "NOTUSED") != 0)
         return nic_busy(&n, err);
-    if (attach_to(ctx, &s, &n, err) < 0 || ncp_store_nic_put(ctx->st, &n, err) < 0 ||
+    if (attach_to(ctx, &s, &n, err) < 0 || ncp_store_vnic_put(ctx->st, &n, err) < 0 ||
         actv_start(ctx, NCP_VTR_NIC_ATTACH, n.no, NULL, err) < 0)
         return -1;
     answer_nic(ctx, &n);
@@ -217,7 +217,7 @@ int act_vserver_attachNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
 int act_vserver_detachNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     ncp_server_t s;
-    ncp_nic_t n;
+    ncp_vnic_t n;
     if (attach_args(ctx, &s, &n, err) < 0)
         return -1;
     if (n.server_no != s.no) {
@@ -237,7 +237,7 @@ int act_vserver_detachNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
     }
     n.server_no = 0;
     n.device = -1;
-    if (ncp_store_nic_put(ctx->st, &n, err) < 0 ||
+    if (ncp_store_vnic_put(ctx->st, &n, err) < 0 ||
         actv_start(ctx, NCP_VTR_NIC_DETACH, n.no, NULL, err) < 0)
         return -1;
     n.status = "UNSET";
@@ -248,7 +248,7 @@ int act_vserver_detachNetworkInterface(ncp_ctx_t *ctx, ncp_err_t *err)
 static int change_acgs(ncp_ctx_t *ctx, bool add, ncp_err_t *err)
 {
     const ncp_vregion_t *region;
-    ncp_nic_t n;
+    ncp_vnic_t n;
     if (actv_region(ctx, &region, err) < 0 || own_nic(ctx, &n, err) < 0)
         return -1;
     if (strcmp(n.status, "USED") != 0 && strcmp(n.status, "NOTUSED") != 0)
@@ -293,7 +293,7 @@ static int change_acgs(ncp_ctx_t *ctx, bool add, ncp_err_t *err)
         memmove(&n.acgs[at], &n.acgs[at + 1], (n.n_acgs - at - 1) * sizeof(int64_t));
         n.n_acgs--;
     }
-    if (ncp_store_nic_put(ctx->st, &n, err) < 0 ||
+    if (ncp_store_vnic_put(ctx->st, &n, err) < 0 ||
         actv_start(ctx, NCP_VTR_NIC_SET, n.no, before, err) < 0)
         return -1;
     n.status = "SET";

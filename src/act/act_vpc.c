@@ -27,7 +27,7 @@ static void answer_vpc(ncp_ctx_t *ctx, const ncp_vpc_t *v)
     actv_list_end(ctx);
 }
 
-static void answer_subnet(ncp_ctx_t *ctx, const ncp_subnet_t *s)
+static void answer_subnet(ncp_ctx_t *ctx, const ncp_vsubnet_t *s)
 {
     actv_list_begin(ctx, s ? 1 : 0, "subnetList", "subnet");
     if (s)
@@ -226,9 +226,9 @@ int act_vpc_createSubnet(ncp_ctx_t *ctx, ncp_err_t *err)
         ncp_err_set(err, NCP_E_V_INVALID, "subnet");
         return -1;
     }
-    ncp_subnet_t *others;
+    ncp_vsubnet_t *others;
     size_t n;
-    if (ncp_store_subnet_list(ctx->st, ctx->arena, ctx->account_id, vpc.no, &others, &n, err) < 0)
+    if (ncp_store_vsubnet_list(ctx->st, ctx->arena, ctx->account_id, vpc.no, &others, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         ncp_cidr_t o;
@@ -247,14 +247,14 @@ int act_vpc_createSubnet(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     const ncp_arg_t *usage = ncp_arg(A, "usageTypeCode");
-    ncp_subnet_t s = {.account_id = ctx->account_id, .vpc_no = vpc.no, .zone = zone->code,
+    ncp_vsubnet_t s = {.account_id = ctx->account_id, .vpc_no = vpc.no, .zone = zone->code,
                       .cidr = cidr, .status = "CREATING",
                       .type = ncp_arg(A, "subnetTypeCode")->s,
                       .usage = usage->present ? usage->s : "GEN", .nacl_no = nacl.no,
                       .create_ms = ctx->now_ms};
     if (actv_name(ctx, "subnetName", "subnet-", &s.name, err) < 0)
         return -1;
-    if ((r = ncp_store_subnet_name_taken(ctx->st, vpc.no, s.name, err)) < 0)
+    if ((r = ncp_store_vsubnet_name_taken(ctx->st, vpc.no, s.name, err)) < 0)
         return -1;
     if (r == 1)
         return duplicated("subnetName", err);
@@ -266,8 +266,8 @@ int act_vpc_createSubnet(ncp_ctx_t *ctx, ncp_err_t *err)
     for (size_t i = 0; i < n; i++)
         if (tables[i].is_default && strcmp(tables[i].subnet_type, s.type) == 0)
             s.route_table_no = tables[i].no;
-    if (actv_new_no(ctx, NCP_KIND_SUBNET, &s.no, err) < 0 ||
-        ncp_store_subnet_put(ctx->st, &s, err) < 0 ||
+    if (actv_new_no(ctx, NCP_KIND_VSUBNET, &s.no, err) < 0 ||
+        ncp_store_vsubnet_put(ctx->st, &s, err) < 0 ||
         actv_start(ctx, NCP_VTR_SUBNET_CREATE, s.no, NULL, err) < 0)
         return -1;
     answer_subnet(ctx, &s);
@@ -279,8 +279,8 @@ int act_vpc_getSubnetDetail(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    ncp_subnet_t s;
-    int r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id,
+    ncp_vsubnet_t s;
+    int r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id,
                                  act_no(ncp_arg(&ctx->args, "subnetNo")->s), &s, err);
     if (r < 0)
         return -1;
@@ -293,8 +293,8 @@ int act_vpc_deleteSubnet(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    ncp_subnet_t s;
-    int r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id,
+    ncp_vsubnet_t s;
+    int r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id,
                                  act_no(ncp_arg(&ctx->args, "subnetNo")->s), &s, err);
     if (r < 0)
         return -1;
@@ -305,7 +305,7 @@ int act_vpc_deleteSubnet(ncp_ctx_t *ctx, ncp_err_t *err)
     if (strcmp(s.status, "RUN") != 0)
         return not_run("subnetNo", "subnet", s.status, err);
     int64_t users = 0;
-    if (ncp_store_subnet_users(ctx->st, s.no, &users, err) < 0)
+    if (ncp_store_vsubnet_users(ctx->st, s.no, &users, err) < 0)
         return -1;
     if (users) {
         ncp_err_set(err, NCP_E_V_INVALID, "Subnet has dependent resources.");
@@ -440,8 +440,8 @@ int act_vpc_setSubnetNetworkAcl(ncp_ctx_t *ctx, ncp_err_t *err)
     ncp_nacl_t n;
     if (actv_region(ctx, &region, err) < 0 || own_nacl(ctx, &n, err) < 0)
         return -1;
-    ncp_subnet_t s;
-    int r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id,
+    ncp_vsubnet_t s;
+    int r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id,
                                  act_no(ncp_arg(&ctx->args, "subnetNo")->s), &s, err);
     if (r < 0)
         return -1;
@@ -458,7 +458,7 @@ int act_vpc_setSubnetNetworkAcl(ncp_ctx_t *ctx, ncp_err_t *err)
     if (strcmp(n.status, "RUN") != 0)
         return not_run("networkAclNo", "network ACL", n.status, err);
     s.nacl_no = n.no;
-    if (ncp_store_subnet_put(ctx->st, &s, err) < 0 ||
+    if (ncp_store_vsubnet_put(ctx->st, &s, err) < 0 ||
         actv_start(ctx, NCP_VTR_NACL_SET, n.no, NULL, err) < 0)
         return -1;
     n.status = "SET";

@@ -25,6 +25,7 @@
 #include "store/store_vstorage.h"
 #include "util/crypto.h"
 #include "util/rand.h"
+#include "util/sshpub.h"
 
 /* ---- rendering ---------------------------------------------------------------------- */
 
@@ -236,8 +237,8 @@ int act_vserver_setProtectServerTermination(ncp_ctx_t *ctx, ncp_err_t *err)
 /* One item of networkInterfaceList, checked. */
 typedef struct nic_req {
     int order;
-    ncp_nic_t existing;  /* .no != 0: an existing NOTUSED interface */
-    ncp_subnet_t subnet; /* the subnet of a new one */
+    ncp_vnic_t existing;  /* .no != 0: an existing NOTUSED interface */
+    ncp_vsubnet_t subnet; /* the subnet of a new one */
     const char *ip;      /* asked for a new one, or NULL */
     int64_t acgs[NCP_NIC_MAX_ACGS];
     size_t n_acgs;
@@ -253,7 +254,7 @@ static int nic_field_error(size_t k, const char *field, bool missing, const char
     return -1;
 }
 
-static int read_nics(ncp_ctx_t *ctx, const ncp_vpc_t *vpc, const ncp_subnet_t *subnet,
+static int read_nics(ncp_ctx_t *ctx, const ncp_vpc_t *vpc, const ncp_vsubnet_t *subnet,
                      int64_t count, nic_req_t **out, size_t *n_out, ncp_err_t *err)
 {
     const char *L = "networkInterfaceList";
@@ -280,7 +281,7 @@ static int read_nics(ncp_ctx_t *ctx, const ncp_vpc_t *vpc, const ncp_subnet_t *s
             int r;
             if (!ncp_spec_is_no(nic, strlen(nic)))
                 return nic_field_error(k, "networkInterfaceNo", false, NULL, err);
-            if ((r = ncp_store_nic_get(ctx->st, ctx->arena, ctx->account_id, act_no(nic),
+            if ((r = ncp_store_vnic_get(ctx->st, ctx->arena, ctx->account_id, act_no(nic),
                                        &q->existing, err)) < 0)
                 return -1;
             if (r == 0 || q->existing.vpc_no != vpc->no)
@@ -304,7 +305,7 @@ static int read_nics(ncp_ctx_t *ctx, const ncp_vpc_t *vpc, const ncp_subnet_t *s
             int r;
             if (!ncp_spec_is_no(sub, strlen(sub)))
                 return nic_field_error(k, "subnetNo", false, NULL, err);
-            if ((r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id, act_no(sub),
+            if ((r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id, act_no(sub),
                                           &q->subnet, err)) < 0)
                 return -1;
             if (r == 0 || q->subnet.vpc_no != vpc->no || strcmp(q->subnet.status, "RUN") != 0 ||
@@ -404,8 +405,8 @@ int act_vserver_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         ncp_err_set(err, NCP_E_V_VPC_BUSY);
         return -1;
     }
-    ncp_subnet_t subnet;
-    if ((r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id,
+    ncp_vsubnet_t subnet;
+    if ((r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id,
                                   act_no(ncp_arg(A, "subnetNo")->s), &subnet, err)) < 0)
         return -1;
     if (r == 0 || subnet.vpc_no != vpc.no || strcmp(subnet.status, "RUN") != 0 ||
@@ -567,14 +568,14 @@ int act_vserver_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
             for (size_t k = 0; k < n_nreq; k++) {
                 if (nreq[k].order != order)
                     continue;
-                ncp_nic_t n = nreq[k].existing;
+                ncp_vnic_t n = nreq[k].existing;
                 if (!n.no) {
-                    n = (ncp_nic_t){.account_id = ctx->account_id, .vpc_no = vpc.no,
+                    n = (ncp_vnic_t){.account_id = ctx->account_id, .vpc_no = vpc.no,
                                     .subnet_no = nreq[k].subnet.no, .description = "",
                                     .delete_on_termination = order == 0,
                                     .n_acgs = nreq[k].n_acgs, .create_ms = ctx->now_ms};
                     memcpy(n.acgs, nreq[k].acgs, sizeof(n.acgs));
-                    if (actv_new_no(ctx, NCP_KIND_NIC, &n.no, err) < 0 ||
+                    if (actv_new_no(ctx, NCP_KIND_VNIC, &n.no, err) < 0 ||
                         actv_subnet_ip(ctx, &nreq[k].subnet, nreq[k].ip,
                                        "networkInterfaceList.N.ip", &n.ip, err) < 0)
                         return -1;
@@ -587,7 +588,7 @@ int act_vserver_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
                 n.status = "SET";
                 if (order == 0)
                     s.private_ip = n.ip;
-                if (ncp_store_nic_put(ctx->st, &n, err) < 0 ||
+                if (ncp_store_vnic_put(ctx->st, &n, err) < 0 ||
                     actv_start(ctx, NCP_VTR_NIC_ATTACH, n.no, NULL, err) < 0)
                     return -1;
                 nics[vs->n_nics++] = n.no;
@@ -663,7 +664,7 @@ int act_prep_vserver_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     char *pem = NULL, *pub = NULL;
     new_key_t *k = ncp_arena_alloc(ctx->arena, sizeof(*k));
-    if (ncp_rsa_new(&pem, k->fp) < 0 || ncp_private_key_ssh_public(pem, strlen(pem), &pub) < 0) {
+    if (ncp_rsa_new(&pem, k->fp) < 0 || ncp_ssh_public_of_pem(pem, strlen(pem), &pub) < 0) {
         free(pem);
         ncp_err_internal(err, "RSA key generation failed");
         return -1;

@@ -584,8 +584,8 @@ int actv_public_ip_new(ncp_ctx_t *ctx, int64_t server_no, const char *descriptio
 /* A server that may take a public IP: in a public subnet, without one. */
 static int server_takes_ip(ncp_ctx_t *ctx, const ncp_server_t *s, ncp_err_t *err)
 {
-    ncp_subnet_t sn;
-    int r = ncp_store_subnet_get(ctx->st, ctx->arena, ctx->account_id, s->vpc->subnet_no, &sn, err);
+    ncp_vsubnet_t sn;
+    int r = ncp_store_vsubnet_get(ctx->st, ctx->arena, ctx->account_id, s->vpc->subnet_no, &sn, err);
     if (r < 0)
         return -1;
     if (r == 0 || strcmp(sn.type, "PUBLIC") != 0)

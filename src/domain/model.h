@@ -38,18 +38,19 @@ typedef enum ncp_kind {
     NCP_KIND_STORAGE = 2,
     NCP_KIND_PUBLIC_IP = 3,
     NCP_KIND_ACG = 4,
-    /* the VPC platform (vpc_model.h); numbered apart so that kinds added to
-     * the classic platform never collide with them (the value is stored) */
-    NCP_KIND_VPC = 20,
-    NCP_KIND_SUBNET = 21,
-    NCP_KIND_NACL = 22,
-    NCP_KIND_ROUTE_TABLE = 23,
-    NCP_KIND_VACG = 24,        /* a VPC access control group */
-    NCP_KIND_NIC = 25,         /* a network interface */
-    NCP_KIND_VSERVER = 26,     /* a VPC server: a servers row plus its VPC fields */
-    NCP_KIND_INIT_SCRIPT = 27,
-    NCP_KIND_VSTORAGE = 28,    /* a VPC block storage */
-    NCP_KIND_VPUBLIC_IP = 29,  /* a VPC public IP */
+    /* the VPC platform (vpc_model.h); numbered apart (60-69) so that kinds
+     * added to the classic platform never collide with them (the value is
+     * stored in instances.kind and transitions.res_kind) */
+    NCP_KIND_VPC = 60,
+    NCP_KIND_VSUBNET = 61,     /* a VPC subnet */
+    NCP_KIND_NACL = 62,
+    NCP_KIND_ROUTE_TABLE = 63,
+    NCP_KIND_VACG = 64,        /* a VPC access control group */
+    NCP_KIND_VNIC = 65,        /* a VPC network interface */
+    NCP_KIND_VSERVER = 66,     /* a VPC server: a servers row plus its VPC fields */
+    NCP_KIND_INIT_SCRIPT = 67,
+    NCP_KIND_VSTORAGE = 68,    /* a VPC block storage */
+    NCP_KIND_VPUBLIC_IP = 69,  /* a VPC public IP */
 } ncp_kind_t;
 
 /* Kinds of the VPC platform: no action of the classic API sees them (they

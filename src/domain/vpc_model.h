@@ -22,7 +22,7 @@ typedef struct ncp_vpc {
     int64_t create_ms;
 } ncp_vpc_t;
 
-typedef struct ncp_subnet {
+typedef struct ncp_vsubnet {
     int64_t no, account_id, vpc_no;
     const char *zone, *name, *cidr;
     const char *status;       /* INIT CREATING RUN TERMTING */
@@ -30,7 +30,7 @@ typedef struct ncp_subnet {
     const char *usage;        /* GEN LOADB BM NATGW */
     int64_t nacl_no, route_table_no;
     int64_t create_ms;
-} ncp_subnet_t;
+} ncp_vsubnet_t;
 
 typedef struct ncp_nacl {
     int64_t no, account_id, vpc_no;
@@ -69,7 +69,7 @@ typedef struct ncp_vacg_rule {
 
 #define NCP_NIC_MAX_ACGS 3
 
-typedef struct ncp_nic {
+typedef struct ncp_vnic {
     int64_t no, account_id, vpc_no, subnet_no;
     const char *name, *description, *ip, *mac;
     const char *status;       /* NOTUSED SET USED UNSET */
@@ -80,7 +80,7 @@ typedef struct ncp_nic {
     int64_t acgs[NCP_NIC_MAX_ACGS];
     size_t n_acgs;
     int64_t create_ms;
-} ncp_nic_t;
+} ncp_vnic_t;
 
 /* The VPC fields of a server (the rest is its ncp_server_t row). */
 typedef struct ncp_vserver {

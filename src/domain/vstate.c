@@ -36,15 +36,15 @@ static const ncp_vstep_t pip_run[] = {{"RUN", "NULL", 0}};
 static const ncp_vpath_t paths[] = {
     PATH(NCP_VTR_VPC_CREATE, NCP_KIND_VPC, "INIT", NULL, 0, vpc_create),
     PATH(NCP_VTR_VPC_DELETE, NCP_KIND_VPC, "TERMTING", NULL, 0, gone),
-    PATH(NCP_VTR_SUBNET_CREATE, NCP_KIND_SUBNET, "CREATING", NULL, 0, to_run),
-    PATH(NCP_VTR_SUBNET_DELETE, NCP_KIND_SUBNET, "TERMTING", NULL, 0, gone),
+    PATH(NCP_VTR_SUBNET_CREATE, NCP_KIND_VSUBNET, "CREATING", NULL, 0, to_run),
+    PATH(NCP_VTR_SUBNET_DELETE, NCP_KIND_VSUBNET, "TERMTING", NULL, 0, gone),
     PATH(NCP_VTR_NACL_CREATE, NCP_KIND_NACL, "INIT", NULL, 0, to_run),
     PATH(NCP_VTR_NACL_SET, NCP_KIND_NACL, "SET", NULL, 0, to_run),
     PATH(NCP_VTR_NACL_DELETE, NCP_KIND_NACL, "TERMTING", NULL, 0, gone),
     PATH(NCP_VTR_ACG_SET, NCP_KIND_VACG, "SET", NULL, 0, to_run),
-    PATH(NCP_VTR_NIC_ATTACH, NCP_KIND_NIC, "SET", NULL, 0, nic_used),
-    PATH(NCP_VTR_NIC_DETACH, NCP_KIND_NIC, "UNSET", NULL, 0, nic_notused),
-    PATH(NCP_VTR_NIC_SET, NCP_KIND_NIC, "SET", NULL, 0, restore),
+    PATH(NCP_VTR_NIC_ATTACH, NCP_KIND_VNIC, "SET", NULL, 0, nic_used),
+    PATH(NCP_VTR_NIC_DETACH, NCP_KIND_VNIC, "UNSET", NULL, 0, nic_notused),
+    PATH(NCP_VTR_NIC_SET, NCP_KIND_VNIC, "SET", NULL, 0, restore),
     PATH(NCP_VTR_BS_CREATE, NCP_KIND_VSTORAGE, "INIT", "NULL", 0, bs_attached),
     PATH(NCP_VTR_BS_CREATE_FREE, NCP_KIND_VSTORAGE, "INIT", "NULL", 0, bs_detached),
     PATH(NCP_VTR_BS_ATTACH, NCP_KIND_VSTORAGE, "INIT", "ATTAC", 0, bs_attached),
@@ -99,7 +99,7 @@ static const code_name_t pip_ops[] = {
 const char *ncp_vstate_code_name(ncp_kind_t res_kind, const char *code)
 {
     switch (res_kind) {
-    case NCP_KIND_NIC: return lookup(nic_states, N(nic_states), code);
+    case NCP_KIND_VNIC: return lookup(nic_states, N(nic_states), code);
     case NCP_KIND_VSTORAGE: return lookup(bs_states, N(bs_states), code);
     default: return lookup(net_states, N(net_states), code);
     }

@@ -80,10 +80,10 @@ static int vredrive(const ncp_sched_env_t *env, ncp_store_t *st, const ncp_drive
 #define VKIND(k, n) {k, n, vstep, vundo, vredrive}
 static const ncp_sched_kind_t vkinds[] = {
     VKIND(NCP_KIND_VPC, "vpc"),
-    VKIND(NCP_KIND_SUBNET, "subnet"),
+    VKIND(NCP_KIND_VSUBNET, "subnet"),
     VKIND(NCP_KIND_NACL, "networkAcl"),
     VKIND(NCP_KIND_VACG, "accessControlGroup"),
-    VKIND(NCP_KIND_NIC, "networkInterface"),
+    VKIND(NCP_KIND_VNIC, "networkInterface"),
     VKIND(NCP_KIND_VSTORAGE, "blockStorage"),
     VKIND(NCP_KIND_VPUBLIC_IP, "publicIp"),
 };
@@ -95,13 +95,13 @@ static int vserver_cleanup(const ncp_sched_env_t *env, ncp_store_t *st, int64_t 
                            int64_t account_id, ncp_err_t *err)
 {
     ncp_arena_t *a = env->arena;
-    ncp_nic_t *nics;
+    ncp_vnic_t *nics;
     size_t n;
-    if (ncp_store_nic_of_server(st, a, no, &nics, &n, err) < 0)
+    if (ncp_store_vnic_of_server(st, a, no, &nics, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (nics[i].delete_on_termination) {
-            if (ncp_store_nic_delete(st, nics[i].no, err) < 0)
+            if (ncp_store_vnic_delete(st, nics[i].no, err) < 0)
                 return -1;
             continue;
         }
@@ -110,7 +110,7 @@ static int vserver_cleanup(const ncp_sched_env_t *env, ncp_store_t *st, int64_t 
         nics[i].is_default = false;
         nics[i].status = "NOTUSED";
         if (ncp_store_v_trans_drop(st, nics[i].no, err) < 0 ||
-            ncp_store_nic_put(st, &nics[i], err) < 0)
+            ncp_store_vnic_put(st, &nics[i], err) < 0)
             return -1;
     }
     ncp_vstorage_t *disks;

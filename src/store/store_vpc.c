@@ -28,7 +28,7 @@ static const char vpc_deps_sql[] =
     "SELECT (SELECT count(*) FROM subnets WHERE vpc_no=?1),"
     " (SELECT count(*) FROM nacls WHERE vpc_no=?1 AND is_default = 0),"
     " (SELECT count(*) FROM vacgs WHERE vpc_no=?1 AND is_default = 0),"
-    " (SELECT count(*) FROM nics WHERE vpc_no=?1)";
+    " (SELECT count(*) FROM vnics WHERE vpc_no=?1)";
 
 int ncp_store_vpc_put(ncp_store_t *st, const ncp_vpc_t *v, ncp_err_t *err)
 {
@@ -122,9 +122,9 @@ static const char subnet_list_sql[] =
     "SELECT " SUBNET_COLS " FROM subnets WHERE account_id=?1 AND (?2 = 0 OR vpc_no=?2)"
     " ORDER BY no";
 static const char subnet_name_sql[] = "SELECT count(*) FROM subnets WHERE vpc_no=?1 AND name=?2";
-static const char subnet_users_sql[] = "SELECT count(*) FROM nics WHERE subnet_no=?1";
+static const char subnet_users_sql[] = "SELECT count(*) FROM vnics WHERE subnet_no=?1";
 
-int ncp_store_subnet_put(ncp_store_t *st, const ncp_subnet_t *v, ncp_err_t *err)
+int ncp_store_vsubnet_put(ncp_store_t *st, const ncp_vsubnet_t *v, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_put_sql, err);
     if (!s)
@@ -144,7 +144,7 @@ int ncp_store_subnet_put(ncp_store_t *st, const ncp_subnet_t *v, ncp_err_t *err)
     return run(st, s, err);
 }
 
-static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_subnet_t *v)
+static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vsubnet_t *v)
 {
     v->no = col_int(st, s, 0);
     v->account_id = col_int(st, s, 1);
@@ -160,8 +160,8 @@ static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_s
     v->create_ms = col_int(st, s, 11);
 }
 
-int ncp_store_subnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
-                         ncp_subnet_t *out, ncp_err_t *err)
+int ncp_store_vsubnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
+                         ncp_vsubnet_t *out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_get_sql, err);
     if (!s)
@@ -176,26 +176,26 @@ int ncp_store_subnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, in
     return 1;
 }
 
-int ncp_store_subnet_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
-                          ncp_subnet_t **out, size_t *n_out, ncp_err_t *err)
+int ncp_store_vsubnet_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
+                          ncp_vsubnet_t **out, size_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_list_sql, err);
     if (!s)
         return -1;
     bind_int(st, s, 1, account_id);
     bind_int(st, s, 2, vpc_no);
-    ncp_subnet_t *v = NULL;
+    ncp_vsubnet_t *v = NULL;
     size_t n = 0, cap = 0;
     int r;
     while ((r = ncp_st_step(st, s, err)) == 1)
-        read_subnet(st, a, s, PUSH(a, v, n, cap, ncp_subnet_t));
+        read_subnet(st, a, s, PUSH(a, v, n, cap, ncp_vsubnet_t));
     done(st, s);
     *out = v;
     *n_out = n;
     return r < 0 ? -1 : 0;
 }
 
-int ncp_store_subnet_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
+int ncp_store_vsubnet_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
                                 ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_name_sql, err);
@@ -206,7 +206,7 @@ int ncp_store_subnet_name_taken(ncp_store_t *st, int64_t vpc_no, const char *nam
     return any_row(st, s, err);
 }
 
-int ncp_store_subnet_users(ncp_store_t *st, int64_t subnet_no, int64_t *n_out, ncp_err_t *err)
+int ncp_store_vsubnet_users(ncp_store_t *st, int64_t subnet_no, int64_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_users_sql, err);
     if (!s)
@@ -384,15 +384,15 @@ static const char *state_sql(ncp_kind_t kind)
     static const char subnet[] = "SELECT status, '' FROM subnets WHERE no=?1";
     static const char nacl[] = "SELECT status, '' FROM nacls WHERE no=?1";
     static const char acg[] = "SELECT status, '' FROM vacgs WHERE no=?1";
-    static const char nic[] = "SELECT status, '' FROM nics WHERE no=?1";
+    static const char nic[] = "SELECT status, '' FROM vnics WHERE no=?1";
     static const char bs[] = "SELECT status, op FROM vstorages WHERE no=?1";
     static const char pip[] = "SELECT status, op FROM vpublic_ips WHERE no=?1";
     switch (kind) {
     case NCP_KIND_VPC: return vpc;
-    case NCP_KIND_SUBNET: return subnet;
+    case NCP_KIND_VSUBNET: return subnet;
     case NCP_KIND_NACL: return nacl;
     case NCP_KIND_VACG: return acg;
-    case NCP_KIND_NIC: return nic;
+    case NCP_KIND_VNIC: return nic;
     case NCP_KIND_VSTORAGE: return bs;
     case NCP_KIND_VPUBLIC_IP: return pip;
     default: return NULL;
@@ -405,16 +405,16 @@ static const char *set_state_sql(ncp_kind_t kind)
     static const char subnet[] = "UPDATE subnets SET status=?2 WHERE no=?1";
     static const char nacl[] = "UPDATE nacls SET status=?2 WHERE no=?1";
     static const char acg[] = "UPDATE vacgs SET status=?2 WHERE no=?1";
-    static const char nic[] = "UPDATE nics SET status=?2 WHERE no=?1";
+    static const char nic[] = "UPDATE vnics SET status=?2 WHERE no=?1";
     static const char bs[] = "UPDATE vstorages SET status=?2, op=?3 WHERE no=?1";
     static const char pip[] =
         "UPDATE vpublic_ips SET status=?2, op=?3, modify_ms=?4 WHERE no=?1";
     switch (kind) {
     case NCP_KIND_VPC: return vpc;
-    case NCP_KIND_SUBNET: return subnet;
+    case NCP_KIND_VSUBNET: return subnet;
     case NCP_KIND_NACL: return nacl;
     case NCP_KIND_VACG: return acg;
-    case NCP_KIND_NIC: return nic;
+    case NCP_KIND_VNIC: return nic;
     case NCP_KIND_VSTORAGE: return bs;
     case NCP_KIND_VPUBLIC_IP: return pip;
     default: return NULL;
@@ -560,7 +560,7 @@ int ncp_store_v_gone(ncp_store_t *st, ncp_kind_t kind, int64_t no, ncp_err_t *er
             goto cleanup;
         break;
     }
-    case NCP_KIND_SUBNET:
+    case NCP_KIND_VSUBNET:
         if (exec1(st, del_subnet, no, err) < 0)
             goto cleanup;
         break;

@@ -24,16 +24,16 @@ typedef struct ncp_vpc_deps {
 } ncp_vpc_deps_t;
 int ncp_store_vpc_deps(ncp_store_t *st, int64_t vpc_no, ncp_vpc_deps_t *out, ncp_err_t *err);
 
-int ncp_store_subnet_put(ncp_store_t *st, const ncp_subnet_t *s, ncp_err_t *err);
-int ncp_store_subnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
-                         ncp_subnet_t *out, ncp_err_t *err);
-int ncp_store_subnet_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
-                          ncp_subnet_t **out, size_t *n_out, ncp_err_t *err);
+int ncp_store_vsubnet_put(ncp_store_t *st, const ncp_vsubnet_t *s, ncp_err_t *err);
+int ncp_store_vsubnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
+                         ncp_vsubnet_t *out, ncp_err_t *err);
+int ncp_store_vsubnet_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
+                          ncp_vsubnet_t **out, size_t *n_out, ncp_err_t *err);
 /* 1 when a subnet of the VPC has this name */
-int ncp_store_subnet_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
+int ncp_store_vsubnet_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
                                 ncp_err_t *err);
 /* network interfaces (so servers too) in the subnet */
-int ncp_store_subnet_users(ncp_store_t *st, int64_t subnet_no, int64_t *n_out, ncp_err_t *err);
+int ncp_store_vsubnet_users(ncp_store_t *st, int64_t subnet_no, int64_t *n_out, ncp_err_t *err);
 
 int ncp_store_nacl_put(ncp_store_t *st, const ncp_nacl_t *n, ncp_err_t *err);
 int ncp_store_nacl_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,

@@ -57,7 +57,7 @@ static const char vserver_get_sql[] =
     "SELECT vpc_no, subnet_no, region, zone, spec_code, image_no, hypervisor, encrypted"
     " FROM vservers WHERE no=?1";
 static const char vserver_nics_sql[] =
-    "SELECT no FROM nics WHERE server_no=?1 ORDER BY device, no";
+    "SELECT no FROM vnics WHERE server_no=?1 ORDER BY device, no";
 static const char vserver_pip_sql[] =
     "SELECT no, ip FROM vpublic_ips WHERE server_no=?1 ORDER BY no LIMIT 1";
 static const char vserver_del_sql[] = "DELETE FROM vservers WHERE no=?1";
@@ -157,7 +157,7 @@ static const char acg_get_sql[] = "SELECT " ACG_COLS " FROM vacgs WHERE no=?1 AN
 static const char acg_list_sql[] =
     "SELECT " ACG_COLS " FROM vacgs WHERE account_id=?1 AND (?2 = 0 OR vpc_no=?2) ORDER BY no";
 static const char acg_name_sql[] = "SELECT count(*) FROM vacgs WHERE vpc_no=?1 AND name=?2";
-static const char acg_nic_users_sql[] = "SELECT count(*) FROM nic_acgs WHERE acg_no=?1";
+static const char acg_nic_users_sql[] = "SELECT count(*) FROM vnic_acgs WHERE acg_no=?1";
 static const char acg_rule_users_sql[] =
     "SELECT count(*) FROM vacg_rules WHERE peer_acg_no=?1 AND acg_no <> ?1";
 static const char acg_del_sql[] = "DELETE FROM vacgs WHERE no=?1";
@@ -322,22 +322,22 @@ int ncp_store_vacg_rule_delete(ncp_store_t *st, int64_t rule_no, ncp_err_t *err)
     " device, is_default, delete_on_term, acg_nos, create_ms"
 
 static const char nic_put_sql[] =
-    "INSERT INTO nics(" NIC_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+    "INSERT INTO vnics(" NIC_COLS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
     " ?13, ?14, ?15) ON CONFLICT(no) DO UPDATE SET name = excluded.name,"
     " description = excluded.description, status = excluded.status,"
     " server_no = excluded.server_no, device = excluded.device,"
     " is_default = excluded.is_default, delete_on_term = excluded.delete_on_term,"
     " acg_nos = excluded.acg_nos";
-static const char nic_get_sql[] = "SELECT " NIC_COLS " FROM nics WHERE no=?1 AND account_id=?2";
+static const char nic_get_sql[] = "SELECT " NIC_COLS " FROM vnics WHERE no=?1 AND account_id=?2";
 static const char nic_server_sql[] =
-    "SELECT " NIC_COLS " FROM nics WHERE server_no=?1 ORDER BY device, no";
-static const char nic_ip_sql[] = "SELECT count(*) FROM nics WHERE subnet_no=?1 AND ip=?2";
-static const char nic_del_sql[] = "DELETE FROM nics WHERE no=?1";
-static const char nic_del_acgs_sql[] = "DELETE FROM nic_acgs WHERE nic_no=?1";
+    "SELECT " NIC_COLS " FROM vnics WHERE server_no=?1 ORDER BY device, no";
+static const char nic_ip_sql[] = "SELECT count(*) FROM vnics WHERE subnet_no=?1 AND ip=?2";
+static const char nic_del_sql[] = "DELETE FROM vnics WHERE no=?1";
+static const char nic_del_acgs_sql[] = "DELETE FROM vnic_acgs WHERE nic_no=?1";
 static const char nic_add_acg_sql[] =
-    "INSERT INTO nic_acgs(nic_no, ord, acg_no) VALUES(?1, ?2, ?3)";
+    "INSERT INTO vnic_acgs(nic_no, ord, acg_no) VALUES(?1, ?2, ?3)";
 
-int ncp_store_nic_put(ncp_store_t *st, const ncp_nic_t *v, ncp_err_t *err)
+int ncp_store_vnic_put(ncp_store_t *st, const ncp_vnic_t *v, ncp_err_t *err)
 {
     char acgs[NCP_NIC_MAX_ACGS * 21];
     size_t o = 0;
@@ -377,7 +377,7 @@ int ncp_store_nic_put(ncp_store_t *st, const ncp_nic_t *v, ncp_err_t *err)
     return 0;
 }
 
-static void read_nic(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_nic_t *v)
+static void read_nic(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vnic_t *v)
 {
     memset(v, 0, sizeof(*v));
     v->no = col_int(st, s, 0);
@@ -404,8 +404,8 @@ static void read_nic(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_nic_
     v->create_ms = col_int(st, s, 14);
 }
 
-int ncp_store_nic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
-                      ncp_nic_t *out, ncp_err_t *err)
+int ncp_store_vnic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
+                      ncp_vnic_t *out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, nic_get_sql, err);
     if (!s)
@@ -420,35 +420,35 @@ int ncp_store_nic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64
     return 1;
 }
 
-int ncp_store_nic_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
-                            ncp_nic_t **out, size_t *n_out, ncp_err_t *err)
+int ncp_store_vnic_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
+                            ncp_vnic_t **out, size_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, nic_server_sql, err);
     if (!s)
         return -1;
     bind_int(st, s, 1, server_no);
-    ncp_nic_t *v = NULL;
+    ncp_vnic_t *v = NULL;
     size_t n = 0, cap = 0;
     int r;
     while ((r = ncp_st_step(st, s, err)) == 1)
-        read_nic(st, a, s, PUSH(a, v, n, cap, ncp_nic_t));
+        read_nic(st, a, s, PUSH(a, v, n, cap, ncp_vnic_t));
     done(st, s);
     *out = v;
     *n_out = n;
     return r < 0 ? -1 : 0;
 }
 
-int ncp_store_nic_ip_taken(ncp_store_t *st, int64_t subnet_no, const char *ip, ncp_err_t *err)
+int ncp_store_vnic_ip_taken(ncp_store_t *st, int64_t subnet_no, const char *ip, ncp_err_t *err)
 {
     return taken(st, nic_ip_sql, subnet_no, ip, err);
 }
 
-int ncp_store_nic_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
+int ncp_store_vnic_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
 {
     if (exec1(st, nic_del_acgs_sql, no, err) < 0 || exec1(st, nic_del_sql, no, err) < 0 ||
         ncp_store_v_trans_drop(st, no, err) < 0)
         return -1;
-    return ncp_store_v_retire(st, no, NCP_KIND_NIC, err);
+    return ncp_store_v_retire(st, no, NCP_KIND_VNIC, err);
 }
 
 /* ---- init scripts ------------------------------------------------------------------- */

@@ -48,16 +48,16 @@ int ncp_store_vacg_rule_delete(ncp_store_t *st, int64_t rule_no, ncp_err_t *err)
 
 /* ---- network interfaces --------------------------------------------------------- */
 
-int ncp_store_nic_put(ncp_store_t *st, const ncp_nic_t *n, ncp_err_t *err);
-int ncp_store_nic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
-                      ncp_nic_t *out, ncp_err_t *err);
+int ncp_store_vnic_put(ncp_store_t *st, const ncp_vnic_t *n, ncp_err_t *err);
+int ncp_store_vnic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
+                      ncp_vnic_t *out, ncp_err_t *err);
 /* the interfaces attached to a server, by device (eth0 first) */
-int ncp_store_nic_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
-                            ncp_nic_t **out, size_t *n_out, ncp_err_t *err);
+int ncp_store_vnic_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
+                            ncp_vnic_t **out, size_t *n_out, ncp_err_t *err);
 /* 1 when an interface of the subnet has this IP */
-int ncp_store_nic_ip_taken(ncp_store_t *st, int64_t subnet_no, const char *ip, ncp_err_t *err);
+int ncp_store_vnic_ip_taken(ncp_store_t *st, int64_t subnet_no, const char *ip, ncp_err_t *err);
 /* Removes the interface and retires its number. */
-int ncp_store_nic_delete(ncp_store_t *st, int64_t no, ncp_err_t *err);
+int ncp_store_vnic_delete(ncp_store_t *st, int64_t no, ncp_err_t *err);
 
 /* ---- init scripts ------------------------------------------------------------------ */
 

@@ -201,7 +201,7 @@ static void md5_fingerprint(const void *blob, size_t len, char out[NCP_FINGERPRI
 }
 
 /* OpenSSH wire form of an RSA public key: string "ssh-rsa", mpint e, mpint n. */
-static int rsa_blob(EVP_PKEY *pk, ncp_buf_t *b)
+static int rsa_fingerprint(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN])
 {
     BIGNUM *n = NULL, *e = NULL;
     if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
@@ -211,24 +211,17 @@ static int rsa_blob(EVP_PKEY *pk, ncp_buf_t *b)
         BN_free(e);
         return -1;
     }
-    put_u32(b, 7);
-    ncp_buf_append(b, "ssh-rsa", 7);
-    put_mpint(b, e);
-    put_mpint(b, n);
+    ncp_buf_t b;
+    ncp_buf_init(&b, 0);
+    put_u32(&b, 7);
+    ncp_buf_append(&b, "ssh-rsa", 7);
+    put_mpint(&b, e);
+    put_mpint(&b, n);
+    md5_fingerprint(b.data, b.len, fp);
+    ncp_buf_release(&b);
     BN_free(n);
     BN_free(e);
     return 0;
-}
-
-static int rsa_fingerprint(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN])
-{
-    ncp_buf_t b;
-    ncp_buf_init(&b, 0);
-    int ret = rsa_blob(pk, &b);
-    if (ret == 0)
-        md5_fingerprint(b.data, b.len, fp);
-    ncp_buf_release(&b);
-    return ret;
 }
 
 int ncp_rsa_new(char **pem_out, char fp_out[NCP_FINGERPRINT_LEN])
@@ -338,28 +331,5 @@ int ncp_private_key_fingerprint(const char *pem, size_t len, char fp_out[NCP_FIN
     EVP_PKEY_free(pk);
     BIO_free(bio);
     free(text);
-    return ret;
-}
-
-int ncp_private_key_ssh_public(const char *pem, size_t len, char **line_out)
-{
-    int ret = -1;
-    *line_out = NULL;
-    BIO *bio = BIO_new_mem_buf(pem, (int)len);
-    EVP_PKEY *pk = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"") : NULL;
-    ncp_buf_t b;
-    ncp_buf_init(&b, 0);
-    if (pk && rsa_blob(pk, &b) == 0) {
-        char *line = malloc(8 + 4 * (b.len / 3 + 1) + 1);
-        if (!line)
-            abort();
-        memcpy(line, "ssh-rsa ", 8);
-        ncp_b64_encode(b.data, b.len, line + 8);
-        *line_out = line;
-        ret = 0;
-    }
-    ncp_buf_release(&b);
-    EVP_PKEY_free(pk);
-    BIO_free(bio);
     return ret;
 }

@@ -44,6 +44,3 @@ int ncp_ssh_pubkey_fingerprint(const char *line, size_t len, char fp_out[NCP_FIN
 /* Fingerprint of the public half of a PEM private key; literal "\n"
  * sequences are taken as line breaks (getRootPassword clients send them). */
 int ncp_private_key_fingerprint(const char *pem, size_t len, char fp_out[NCP_FINGERPRINT_LEN]);
-/* The OpenSSH public key line ("ssh-rsa AAAA...") of a PEM RSA private key
- * (caller frees *line_out); -1 when it is not one. */
-int ncp_private_key_ssh_public(const char *pem, size_t len, char **line_out);

@@ -3,6 +3,8 @@ ServerInstance of the VPC API, its lifecycle on the one state machine, the
 objects made with it (eth0, basic storage, public IP), root passwords, login keys,
 init scripts and the catalogue; every error of these actions with its message."""
 
+import base64
+import hashlib
 import re
 import unittest
 
@@ -378,6 +380,11 @@ class ServerTest(VpcCase):
                 self.assertEqual(list(got), ["keyName", "fingerprint", "publicKey", "createDate"])
                 self.assertRegex(got["fingerprint"], r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$")
                 self.assertTrue(got["publicKey"].startswith("ssh-rsa AAAA"))
+                # the public half of this very key: its MD5 fingerprint is the key's
+                blob = base64.b64decode(got["publicKey"].split()[1])
+                md5 = hashlib.md5(blob).hexdigest()
+                self.assertEqual(got["fingerprint"],
+                                 ":".join(md5[i:i + 2] for i in range(0, 32, 2)))
                 self.fails(self.c, "vserver", "createLoginKey", [("keyName", name)], 10405,
                            MSG["10405"], fmt)
                 self.fails(self.c, "vserver", "createLoginKey", [("keyName", "Bad_Key")], 1100000,
