@@ -71,7 +71,7 @@ void ncpctl_help_actions(const ncp_api_t *api, FILE *out)
             continue;
         }
         fprintf(out, "  %-*s  %s%s\n", (int)w, a->name, a->help,
-                ncpctl_wait_supported(a) ? " [--wait]" : "");
+                ncpctl_act_waits(a) ? " [--wait]" : "");
     }
     if (unsupported) {
         fprintf(out, "\nnot supported by ncpd (they answer an error, docs/compat.md):\n ");
@@ -210,12 +210,13 @@ void ncpctl_help_action(const ncp_action_t *act, FILE *out)
             shown_list = true;
         }
     }
-    if (ncpctl_wait_supported(act))
-        fputs(act->api == NCP_API_SERVER
-                  ? "\n--wait polls getServerInstanceList every 500 ms until every server of the\n"
-                    "answer reaches its target state (--timeout SECONDS, default 300).\n"
-                  : "\n--wait polls the object's get...Detail every 500 ms until every object of\n"
-                    "the answer reaches its target state (--timeout SECONDS, default 300).\n",
+    if (act->api == NCP_API_SERVER && ncpctl_wait_supported(act->name))
+        fputs("\n--wait polls getServerInstanceList every 500 ms until every server of the\n"
+              "answer reaches its target state (--timeout SECONDS, default 300).\n",
+              out);
+    if (act->api != NCP_API_SERVER && ncpctl_vwait_supported(act))
+        fputs("\n--wait polls the object's get...Detail every 500 ms until every object of\n"
+              "the answer reaches its target state (--timeout SECONDS, default 300).\n",
               out);
     fputs("\noptions: --profile NAME, --endpoint URL, --output json|xml|table, --query FIELD,\n"
           "--wait, --timeout SECONDS (ncpctl --help)\n",

@@ -69,7 +69,9 @@ static int run_action(const ncp_action_t *act, ncpctl_opts_t *o, const ncp_kvs_t
         goto cleanup;
     const ncpctl_resp_t *shown = &first;
     if (o->wait) {
-        if (ncpctl_wait_run(cl, act, &first, o->timeout_ms, xml, a, &final, err) < 0)
+        if ((act->api == NCP_API_SERVER
+                 ? ncpctl_wait_run(cl, act->name, &first, o->timeout_ms, xml, a, &final, err)
+                 : ncpctl_vwait_run(cl, act, &first, o->timeout_ms, xml, a, &final, err)) < 0)
             goto cleanup;
         /* zero servers to wait for: the (JSON) answer of the action is shown */
         if (final.json || final.is_xml)
@@ -130,7 +132,7 @@ static int cmd_api(const ncp_api_t *api, int argc, char **argv, int i, ncpctl_op
         ncpctl_help_action(act, stdout);
         return 0;
     }
-    if (o->wait && !ncpctl_wait_supported(act)) {
+    if (o->wait && !ncpctl_act_waits(act)) {
         ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
                        "--wait applies to the actions with a target state (ncpctl %s --help "
                        "marks them [--wait]), not to %s",

@@ -4,7 +4,8 @@
  *   args.c   argv -> global options + form pairs, checked against THE action table
  *   conf.c   flags > env > ~/.ncloud/configure -> key pair and endpoint
  *   client.c form body, ncp_auth_sign, libcurl POST, classification of the answer
- *   wait.c   --wait: polls until the target state (servers, VPCs, subnets ...)
+ *   wait.c   --wait: polls getServerInstanceList until the D5 target state
+ *   vwait.c  --wait on the VPC APIs: polls each object's get...Detail
  *   print.c  JSON / XML / table / --query output
  *   help.c   help texts and the bash completion script, generated from the table
  *
@@ -158,16 +159,35 @@ json_t *ncpctl_json_path(json_t *obj, const char *path);
 
 /* ---- wait.c ---------------------------------------------------------------- */
 
-/* True when --wait applies to the action (it has a target state). */
-bool ncpctl_wait_supported(const ncp_action_t *act);
+/* True when --wait applies to the action (it has a D5 target state). */
+bool ncpctl_wait_supported(const char *action);
 
-/* Polls until every object of `first` reaches the target state of `act`:
- * classic servers through getServerInstanceList, the VPC APIs' objects
- * through their get...Detail. `final` gets the last answer (in XML when
- * `xml`). Exit 1 on timeout or on an object that fails or vanishes. */
-int ncpctl_wait_run(ncpctl_client_t *cl, const ncp_action_t *act, const ncpctl_resp_t *first,
+/* Polls getServerInstanceList for the servers of `first` until each reaches
+ * the target state of `action`; `final` gets the last list (in XML when
+ * `xml`). Exit 1 on timeout or on a server that fails or vanishes. */
+int ncpctl_wait_run(ncpctl_client_t *cl, const char *action, const ncpctl_resp_t *first,
                     int64_t timeout_ms, bool xml, ncp_arena_t *a, ncpctl_resp_t *final,
                     ncpctl_err_t *err);
+
+/* ---- vwait.c: the same on the VPC APIs ---------------------------------------- */
+
+/* True when --wait applies to the action of the vserver or vpc API. */
+bool ncpctl_vwait_supported(const ncp_action_t *act);
+
+/* Polls each object of `first` with its get...Detail until it reaches the
+ * target state of `act`; `final` gets the last answer when there was one
+ * object (in XML when `xml`). Exit 1 on timeout or on an object that fails
+ * or vanishes. */
+int ncpctl_vwait_run(ncpctl_client_t *cl, const ncp_action_t *act, const ncpctl_resp_t *first,
+                     int64_t timeout_ms, bool xml, ncp_arena_t *a, ncpctl_resp_t *final,
+                     ncpctl_err_t *err);
+
+/* --wait for an action of any API */
+static inline bool ncpctl_act_waits(const ncp_action_t *act)
+{
+    return act->api == NCP_API_SERVER ? ncpctl_wait_supported(act->name)
+                                      : ncpctl_vwait_supported(act);
+}
 
 /* ---- help.c ---------------------------------------------------------------- */
 
