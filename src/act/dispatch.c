@@ -161,10 +161,15 @@ static route_t route(const char *path, const ncp_action_t **act_out)
  * undecodable request is an invalid parameter, a database outage 503/1300. */
 static void vpc_error_body(ncp_err_t *err)
 {
-    if (ncp_err_kind(err->code) != NCP_ERR_GW || err->code == NCP_E_GW_AUTH)
-        return;
     ncp_err_t e;
     ncp_err_init(&e);
+    if (err->code == NCP_E_INVALID_PARAM) { /* a NUL in responseFormatType: classic 910 */
+        ncp_err_set(&e, NCP_E_V_INVALID, "responseFormatType");
+        *err = e;
+        return;
+    }
+    if (ncp_err_kind(err->code) != NCP_ERR_GW || err->code == NCP_E_GW_AUTH)
+        return;
     if (err->code == NCP_E_GW_UNAVAILABLE)
         ncp_err_set(&e, NCP_E_V_UNAVAILABLE);
     else if (err->code == NCP_E_GW_BAD_REQUEST)

@@ -411,6 +411,9 @@ class TerraformTest(VpcCase):
             r = self.c.call("x", None, method="POST", fmt="json", path=path,
                             raw_body="responseFormatType=json&vpcNo=\xff".encode("latin-1"))
             self.assert_api_error(r, "json", 1100000, invalid("request (undecodable bytes)"))
+            r = self.c.call("x", None, method="POST", fmt="xml", path=path,
+                            raw_body="vpcNo=1&responseFormatType=json%00")
+            self.assert_api_error(r, "xml", 1100000, invalid("responseFormatType"))
         # the signature is the gateway's, as on the platform (before any API)
         r = self.c.call("getVpcDetail", [("vpcNo", "1")], method="POST", fmt="json",
                         path="/vpc/v2/getVpcDetail", secret="wrong-secret")
