@@ -9,6 +9,7 @@
 
 #include "act/act_int.h"
 #include "render/envelope.h"
+#include "store/store_hv.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 
@@ -56,6 +57,7 @@ typedef struct new_key {
     char *pem; /* in the request arena, wiped when the request ends */
     size_t len;
     char fp[NCP_FINGERPRINT_LEN];
+    const char *pub; /* OpenSSH public key line (kept: real machines get it) */
 } new_key_t;
 
 static void wipe_key(void *p)
@@ -68,12 +70,14 @@ static void wipe_key(void *p)
  * transaction so that no other writer waits for it. */
 int act_prep_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
 {
-    char *pem = NULL;
+    char *pem = NULL, *pub = NULL;
     new_key_t *k = ncp_arena_alloc(ctx->arena, sizeof(*k));
-    if (ncp_rsa_new(&pem, k->fp) < 0) {
+    if (ncp_rsa_new_pub(&pem, &pub, k->fp) < 0) {
         ncp_err_internal(err, "RSA key generation failed");
         return -1;
     }
+    k->pub = ncp_arena_strdup(ctx->arena, pub);
+    free(pub);
     k->len = strlen(pem);
     k->pem = ncp_arena_strndup(ctx->arena, pem, k->len);
     memset(pem, 0, k->len);
@@ -90,7 +94,8 @@ int act_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
     if (new_key_name(ctx, name, err) < 0)
         return -1;
     ncp_login_key_t k = {ctx->account_id, name->s, nk->fp, ctx->now_ms};
-    if (ctx->so->login_key_put(ctx->st, &k, err) < 0)
+    if (ctx->so->login_key_put(ctx->st, &k, err) < 0 ||
+        ncp_store_hv_pubkey_set(ctx->st, ctx->account_id, name->s, nk->pub, err) < 0)
         return -1;
     ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
     ncp_emit_str(ctx->em, "privateKey", nk->pem);
@@ -110,7 +115,16 @@ int act_importLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     ncp_login_key_t k = {ctx->account_id, name->s, fp, ctx->now_ms};
-    if (ctx->so->login_key_put(ctx->st, &k, err) < 0)
+    /* kept as one line, "type base64 [comment]": it goes into machines' seeds */
+    size_t n = strcspn(pub->s, "\r\n");
+    while (n && (pub->s[n - 1] == ' ' || pub->s[n - 1] == '\t'))
+        n--;
+    size_t b = 0;
+    while (b < n && (pub->s[b] == ' ' || pub->s[b] == '\t'))
+        b++;
+    if (ctx->so->login_key_put(ctx->st, &k, err) < 0 ||
+        ncp_store_hv_pubkey_set(ctx->st, ctx->account_id, name->s,
+                                ncp_arena_strndup(ctx->arena, pub->s + b, n - b), err) < 0)
         return -1;
     ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
     ncp_env_total_rows(ctx->em, 1);

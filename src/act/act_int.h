@@ -32,6 +32,24 @@ bool act_frag_has(int64_t no, int64_t version, uint32_t flags);
 bool act_server_probe(void *ctx, int64_t no, int64_t version);
 void act_frag_put(int64_t no, int64_t version, uint32_t flags, const char *text, size_t len);
 
+/* Answer cache of polled reads (respcache.c), per thread, tagged with the store's
+ * change token. act_rc_find gives the entry of this request (same method, access
+ * key, request-target and body) only when its token is `token`; act_rc_put keeps an
+ * answer computed in one read transaction that began after `token` was read and
+ * ended before it was read again, unchanged; act_rc_answer writes the entry with
+ * another requestId. */
+typedef struct act_rc_entry act_rc_entry_t;
+bool act_rc_cacheable(const ncp_action_t *act);
+const act_rc_entry_t *act_rc_find(const ncp_request_t *req,
+                                  const uint8_t token[NCP_STORE_TOKEN_LEN]);
+void act_rc_put(const ncp_request_t *req, const uint8_t token[NCP_STORE_TOKEN_LEN],
+                int64_t account_id, const char *secret, ncp_fmt_t fmt, const char *body,
+                size_t len, const char *request_id);
+int act_rc_answer(const act_rc_entry_t *e, const char *request_id, ncp_buf_t *out);
+const char *act_rc_secret(const act_rc_entry_t *e);
+int64_t act_rc_account(const act_rc_entry_t *e);
+ncp_fmt_t act_rc_fmt(const act_rc_entry_t *e);
+
 /* Preparation steps (NCP_A_PREP): run before the transaction, result in ctx->prep. */
 int act_prep_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err);
 int act_prep_vserver_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err);

@@ -204,6 +204,10 @@ int act_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         ncp_err_set(err, NCP_E_PRODUCT_NOT_FOUND);
         return -1;
     }
+    if ((ncp_drv_flags(&ctx->app->drv) & NCP_DRV_F_BOOT) && !ncp_catalog_image_boot(img)) {
+        ncp_err_set(err, NCP_E_NO_BOOT_SOURCE, img->code);
+        return -1;
+    }
     const ncp_arg_t *prod_a = ncp_arg(A, "serverProductCode");
     const ncp_product_t *prod =
         prod_a->present ? ncp_catalog_product(prod_a->s) : ncp_catalog_default_product(img);

@@ -20,12 +20,12 @@
 #include "domain/catalog.h"
 #include "domain/state.h"
 #include "render/envelope.h"
+#include "store/store_hv.h"
 #include "store/store_vpc.h"
 #include "store/store_vserver.h"
 #include "store/store_vstorage.h"
 #include "util/crypto.h"
 #include "util/rand.h"
-#include "util/sshpub.h"
 
 /* ---- rendering ---------------------------------------------------------------------- */
 
@@ -383,6 +383,12 @@ int act_vserver_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     img = img ? img : by_no;
+    if (ncp_drv_flags(&ctx->app->drv) & NCP_DRV_F_BOOT) {
+        /* a driver of real machines (--driver libvirt): the VPC catalogue has no
+         * boot sources, so no VPC image boots (docs/compat.md) */
+        ncp_err_set(err, NCP_E_NO_BOOT_SOURCE, img->product_code);
+        return -1;
+    }
     const ncp_vspec_t *spec;
     if (spec_of(ctx, img, &spec, err) < 0)
         return -1;
@@ -664,8 +670,7 @@ int act_prep_vserver_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     char *pem = NULL, *pub = NULL;
     new_key_t *k = ncp_arena_alloc(ctx->arena, sizeof(*k));
-    if (ncp_rsa_new(&pem, k->fp) < 0 || ncp_ssh_public_of_pem(pem, strlen(pem), &pub) < 0) {
-        free(pem);
+    if (ncp_rsa_new_pub(&pem, &pub, k->fp) < 0) {
         ncp_err_internal(err, "RSA key generation failed");
         return -1;
     }
@@ -697,7 +702,7 @@ int act_vserver_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err)
     }
     k = (ncp_login_key_t){ctx->account_id, name, nk->fp, ctx->now_ms};
     if (ctx->so->login_key_put(ctx->st, &k, err) < 0 ||
-        ncp_store_login_key_pub_put(ctx->st, ctx->account_id, name, nk->pub, err) < 0)
+        ncp_store_hv_pubkey_set(ctx->st, ctx->account_id, name, nk->pub, err) < 0)
         return -1;
     ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
     ncp_env_total_rows(ctx->em, 1);
@@ -736,8 +741,8 @@ int act_vserver_getLoginKeyList(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     const char **pubs = ncp_arena_alloc(ctx->arena, (rows.n ? rows.n : 1) * sizeof(char *));
     for (size_t i = 0; i < rows.n; i++)
-        if (ncp_store_login_key_pub_get(ctx->st, ctx->arena, ctx->account_id, rows.v[i].name,
-                                        &pubs[i], err) < 0)
+        if (ncp_store_hv_pubkey_get(ctx->st, ctx->arena, ctx->account_id, rows.v[i].name,
+                                    &pubs[i], err) < 0)
             return -1;
     actv_list_begin(ctx, total, "loginKeyList", "loginKey");
     for (size_t i = 0; i < rows.n; i++) {
@@ -785,8 +790,7 @@ int act_vserver_deleteLoginKeys(ncp_ctx_t *ctx, ncp_err_t *err)
         }
     }
     for (size_t i = 0; i < a->n; i++)
-        if (ctx->so->login_key_delete(ctx->st, ctx->account_id, a->items[i], err) < 0 ||
-            ncp_store_login_key_pub_delete(ctx->st, ctx->account_id, a->items[i], err) < 0)
+        if (ctx->so->login_key_delete(ctx->st, ctx->account_id, a->items[i], err) < 0)
             return -1;
     ncp_env_begin(ctx->em, ctx->act->name, ctx->request_id, NULL);
     ncp_env_total_rows(ctx->em, (int64_t)a->n);

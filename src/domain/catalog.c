@@ -80,10 +80,20 @@ static const ncp_raid_t raids[] = {{"5", "RAID 5"}, {"1", "RAID 1+0"}};
 static const ncp_catalog_t builtin = {regions, N(regions), zones, N(zones), images, N(images),
                                       products, N(products), raids, N(raids), NULL, 0};
 static const ncp_catalog_t *current = &builtin;
+/* boot sources of current->images, by index; NULL: none at all */
+static const ncp_boot_t *current_boots;
 
 const ncp_catalog_t *ncp_catalog(void)
 {
     return current;
+}
+
+const ncp_boot_t *ncp_catalog_image_boot(const ncp_image_t *img)
+{
+    if (!current_boots || img < current->images || img >= current->images + current->n_images)
+        return NULL;
+    const ncp_boot_t *b = &current_boots[img - current->images];
+    return b->disk || b->kernel ? b : NULL;
 }
 
 const ncp_region_t *ncp_catalog_region(int64_t no)
@@ -262,6 +272,39 @@ static void *array_of(json_t *root, const char *k, size_t elem, size_t *n, bool 
     return v;
 }
 
+/* An image's "boot" object into b; NULL when it is fine (or absent), else
+ * what is wrong with it. */
+static const char *boot_of(json_t *o, ncp_boot_t *b)
+{
+    json_t *v = json_object_get(o, "boot");
+    if (!v)
+        return NULL;
+    if (!json_is_object(v))
+        return "\"boot\" is not an object";
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x) {
+        if (strcmp(key, "disk") && strcmp(key, "kernel") && strcmp(key, "initrd") &&
+            strcmp(key, "cmdline"))
+            return "\"boot\" takes only disk, or kernel with initrd and cmdline";
+        if (!json_is_string(x) || !json_string_length(x))
+            return "\"boot\" values must be non-empty strings";
+    }
+    b->disk = jstr_opt(v, "disk", NULL);
+    b->kernel = jstr_opt(v, "kernel", NULL);
+    b->initrd = jstr_opt(v, "initrd", NULL);
+    b->cmdline = jstr_opt(v, "cmdline", NULL);
+    if (!b->disk == !b->kernel)
+        return "\"boot\" needs exactly one of disk (a base qcow2) or kernel";
+    if (b->disk && (b->initrd || b->cmdline))
+        return "\"boot\": initrd and cmdline go with kernel, not with disk";
+    const char *paths[] = {b->disk, b->kernel, b->initrd};
+    for (size_t i = 0; i < 3; i++)
+        if (paths[i] && paths[i][0] != '/')
+            return "\"boot\" paths must be absolute";
+    return NULL;
+}
+
 int ncp_catalog_load_file(const char *path, ncp_err_t *err)
 {
     json_error_t jerr;
@@ -293,7 +336,20 @@ int ncp_catalog_load_file(const char *path, ncp_err_t *err)
         zn[i].region_no = jint(o, "regionNo", &ok);
     }
     ncp_image_t *im = array_of(root, "images", sizeof(*im), &c->n_images, &ok);
+    ncp_boot_t *bt = calloc(c->n_images ? c->n_images : 1, sizeof(*bt));
+    if (!bt)
+        abort();
     json_array_foreach(json_object_get(root, "images"), i, o) {
+        const char *why = json_is_object(o) ? boot_of(o, &bt[i]) : NULL;
+        if (why) {
+            ncp_err_internal(err, "catalog %s: image %zu (%s): %s", path, i + 1,
+                             json_string_value(json_object_get(o, "productCode"))
+                                 ? json_string_value(json_object_get(o, "productCode"))
+                                 : "?",
+                             why);
+            json_decref(root);
+            return -1; /* the partial tables are leaked on purpose: start-up fails */
+        }
         im[i].code = jstr(o, "productCode", &ok);
         im[i].name = jstr(o, "productName", &ok);
         im[i].description = jstr_opt(o, "productDescription", "");
@@ -357,6 +413,7 @@ int ncp_catalog_load_file(const char *path, ncp_err_t *err)
         return -1; /* the partial tables are leaked on purpose: start-up fails */
     }
     current = c;
+    current_boots = bt;
     return 0;
 }
 
@@ -388,6 +445,16 @@ int ncp_catalog_dump(FILE *out)
                          "osInformation", m->os_info, "productType", m->product_type,
                          "platformType", m->platform, "baseBlockStorageSize",
                          (json_int_t)m->base_size, "infraResourceDetailType", m->detail_type));
+        const ncp_boot_t *b = ncp_catalog_image_boot(m);
+        if (b) {
+            json_t *bo = json_object();
+            const char *k[] = {"disk", "kernel", "initrd", "cmdline"};
+            const char *v[] = {b->disk, b->kernel, b->initrd, b->cmdline};
+            for (size_t j = 0; j < 4; j++)
+                if (v[j])
+                    json_object_set_new(bo, k[j], json_string(v[j]));
+            json_object_set_new(json_array_get(a, i), "boot", bo);
+        }
     }
     json_object_set_new(root, "images", a);
     a = json_array();

@@ -68,6 +68,15 @@ typedef struct ncp_catalog {
     size_t n_scripts;
 } ncp_catalog_t;
 
+/* What a real machine of an image boots (the "boot" object of a catalogue
+ * file's image; the libvirt driver needs one, the simulator none): either a
+ * base disk image (`disk`: each server gets a qcow2 overlay on it) or a
+ * kernel (`kernel`, optional `initrd` and `cmdline`: direct kernel boot with
+ * an empty root disk). Paths are absolute. */
+typedef struct ncp_boot {
+    const char *disk, *kernel, *initrd, *cmdline; /* NULL when absent */
+} ncp_boot_t;
+
 const ncp_catalog_t *ncp_catalog(void);
 /* Replaces the catalogue with the JSON file at path (before serving). */
 int ncp_catalog_load_file(const char *path, ncp_err_t *err);
@@ -78,6 +87,9 @@ const ncp_region_t *ncp_catalog_region(int64_t no);
 const ncp_zone_t *ncp_catalog_zone(int64_t no);
 const ncp_image_t *ncp_catalog_image(const char *code);
 const ncp_product_t *ncp_catalog_product(const char *code);
+/* The boot source of an image of the current catalogue, or NULL (the
+ * built-in catalogue has none). */
+const ncp_boot_t *ncp_catalog_image_boot(const ncp_image_t *img);
 /* A spec fits an image when the base storage sizes match and it is not a
  * MICRO spec for a Windows image (catalog.md §7.4). */
 bool ncp_catalog_fits(const ncp_image_t *img, const ncp_product_t *p);

@@ -153,6 +153,8 @@ typedef enum ncp_phase {
     NCP_PHASE_CLAIMED = 0, /* the state change is committed, the driver call is not confirmed
                             * yet: never due; recovered at start-up if its request died */
     NCP_PHASE_RUNNING = 1, /* the driver acted: steps are applied when due */
+    NCP_PHASE_WAIT = 2,    /* the driver acted: the hypervisor's power reports complete it
+                            * (a real driver, sched/hv.h); never due */
 } ncp_phase_t;
 
 /* A pending transition: one row per resource in transition, survives

@@ -41,6 +41,9 @@ typedef enum ncp_drv_op {
                             * Without it, a call happens only after the claim is
                             * committed, and its outcome is recorded in a second commit
                             * (act/dispatch.c, sched/sched.c). */
+#define NCP_DRV_F_BOOT 0x2u /* machines really boot: a server's image needs a boot source
+                             * (catalogue "boot"); creating one from an image without
+                             * it is refused before anything is claimed */
 
 /* Power of a machine as the hypervisor sees it. */
 typedef enum ncp_drv_power {

@@ -89,10 +89,14 @@ int lv_mkdir_p(const char *path, ncp_err_t *err)
     }
     /* 0711: QEMU (another user under qemu:///system) may reach its files
      * by name but not list the folder. */
-    if (mkdir(tmp, 0711) < 0 && errno != EEXIST) {
-        ncp_err_internal(err, "libvirt: mkdir %s: %s", tmp, strerror(errno));
-        return -1;
+    if (mkdir(tmp, 0711) < 0) {
+        if (errno != EEXIST) {
+            ncp_err_internal(err, "libvirt: mkdir %s: %s", tmp, strerror(errno));
+            return -1;
+        }
+        return 0;
     }
+    chmod(tmp, 0711); /* whatever the umask (the packaged unit's is 0077) */
     return 0;
 }
 

@@ -33,6 +33,8 @@ void lv_known_set(ncp_drv_t *d, int64_t no, ncp_drv_power_t p);
 /* Stop timeout: force off (reboot: reset) if still running by then. */
 void lv_deadline_set(ncp_drv_t *d, int64_t no, lv_dl_kind_t kind);
 void lv_deadline_clear(ncp_drv_t *d, int64_t no);
+/* Reports a restart of `no` (ON) from the event loop (test:/// emits none). */
+void lv_report_restart(ncp_drv_t *d, int64_t no);
 
 /* ---- drv_libvirt_vm.c, drv_libvirt_disk.c: the ops -------------------------- */
 

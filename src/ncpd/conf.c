@@ -7,6 +7,7 @@
  * command line, where every user of the machine can read them in ps, and
  * are masked by `config show`. */
 #include "ncpd/conf.h"
+#include "store/db.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -84,6 +85,26 @@ static const opt_t opts[] = {
      "test knobs of the simulated hypervisor, comma-separated: `external` (behave like a "
      "driver with state of its own: claim, act, confirm) and `delay=MS` (each driver call "
      "takes MS milliseconds)"},
+    {"driver", "NCPD_DRIVER", T_ENUM, "sim|libvirt", "sim", 0, 0, "sim|libvirt", 0, FIELD(driver),
+     0,
+     "the hypervisor: the built-in simulator, or real QEMU/KVM machines through libvirt (see "
+     "the README's real machines section)"},
+    {"libvirt-uri", "NCPD_LIBVIRT_URI", T_STR, "URI", "qemu:///system", 0, 1000, NULL, 0,
+     FIELD(libvirt_uri), 0,
+     "libvirt connection of --driver libvirt (test:///default: libvirt's in-process test "
+     "hypervisor)"},
+    {"vm-dir", "NCPD_VM_DIR", T_PATH, "DIR", NULL, 0, 3900, NULL, 0, FIELD(vm_dir), 0,
+     "--driver libvirt: folder of each server's disks, seed image and console log "
+     "(DIR/serverInstanceNo/); unset: the folder vm beside a SQLite database (./var/vm for "
+     "./var/ncpd.db), required with a PostgreSQL database (it has no folder)"},
+    {"libvirt-domain-type", "NCPD_LIBVIRT_DOMAIN_TYPE", T_ENUM, "qemu|kvm", NULL, 0, 0,
+     "qemu|kvm", 0, FIELD(libvirt_domain_type), 0,
+     "--driver libvirt: kvm (hardware virtualisation) or qemu (TCG emulation); unset: kvm "
+     "only when the host can really run KVM guests, else qemu"},
+    {"stop-timeout", "NCPD_STOP_TIMEOUT", T_UINT, "S", "300", 1, 86400, NULL, 0,
+     FIELD(stop_timeout_s), 0,
+     "--driver libvirt: seconds a machine has to shut down after the ACPI power button "
+     "(stop) or to restart (reboot) before it is forced off (reset); logged when it happens"},
     {"catalog", "NCPD_CATALOG", T_PATH, "FILE.json", NULL, 0, 4095, NULL, F_EXISTS,
      FIELD(catalog), 0, "JSON catalogue (regions, zones, images, products) replacing the built-in one"},
     {"max-body", "NCPD_MAX_BODY", T_UINT, "BYTES", "1048576", 64, 1 << 30, NULL, 0,
@@ -635,6 +656,12 @@ static int cross_check(const ncpd_conf_t *c, const char *file)
                 c->max_body_total, c->max_body);
         return -1;
     }
+    if (strcmp(c->driver, "libvirt") == 0 && !c->vm_dir && ncp_db_is_pg(c->db)) {
+        fprintf(stderr, "ncpd: %s%s--driver libvirt with a PostgreSQL database needs vm-dir: "
+                        "there is no folder beside the database for the machines' files\n",
+                f, sep);
+        return -1;
+    }
     if (c->metrics_host[0] && c->metrics_port && c->metrics_port == c->port) {
         fprintf(stderr, "ncpd: %s%smetrics-listen and listen use the same port %d\n", f, sep,
                 c->port);
@@ -744,6 +771,31 @@ void ncpd_conf_release(ncpd_conf_t *c)
     c->n_owned = 0;
 }
 
+const char *ncpd_db_display(const char *db, char *out, size_t n)
+{
+    snprintf(out, n, "%s", db ? db : "");
+    if (!db || (strncmp(db, "postgresql://", 13) != 0 && strncmp(db, "postgres://", 11) != 0))
+        return out;
+    char *auth = strstr(out, "://") + 3, *at = strchr(auth, '@'), *slash = strchr(auth, '/');
+    char *colon = strchr(auth, ':');
+    if (at && colon && colon < at && (!slash || at < slash)) { /* user:password@ */
+        size_t tail = strlen(at);
+        if ((size_t)(colon + 1 - out) + 3 + tail < n) {
+            memmove(colon + 4, at, tail + 1);
+            memcpy(colon + 1, "***", 3);
+        }
+    }
+    for (char *p = strstr(out, "password="); p; p = strstr(p + 1, "password=")) {
+        char *v = p + 9, *e = v + strcspn(v, "&");
+        size_t tail = strlen(e);
+        if ((size_t)(v - out) + 3 + tail < n) {
+            memmove(v + 3, e, tail + 1);
+            memcpy(v, "***", 3);
+        }
+    }
+    return out;
+}
+
 /* ---- config show / options ---------------------------------------------- */
 
 void ncpd_conf_show(const ncpd_conf_t *c, FILE *out)
@@ -774,7 +826,9 @@ void ncpd_conf_show(const ncpd_conf_t *c, FILE *out)
         } else if (o->flags & F_SECRET) {
             fprintf(out, "# %s = ******** (secret, from %s)\n", o->name, from);
         } else { /* no trailing comments in the format: the source goes above */
-            fprintf(out, "# from %s\n%s = %s\n", from, o->name, v);
+            char shown[4200];
+            fprintf(out, "# from %s\n%s = %s\n", from, o->name,
+                    strcmp(o->name, "db") == 0 ? ncpd_db_display(v, shown, sizeof(shown)) : v);
         }
     }
 }

@@ -30,6 +30,11 @@ typedef struct ncpd_conf {
     const char *fixture;        /* "seed" or "none" */
     const char *catalog;        /* JSON catalogue replacing the built-in one, or NULL */
     const char *sim_options;    /* simulator options (drv_sim.c): "external", "delay=MS" */
+    const char *driver;         /* "sim" or "libvirt" */
+    const char *libvirt_uri;    /* --driver libvirt: the connection */
+    const char *vm_dir;         /* --driver libvirt: machines' files; NULL: beside the database */
+    const char *libvirt_domain_type; /* "qemu", "kvm"; NULL: probe */
+    unsigned stop_timeout_s;    /* power button to forced off */
     size_t max_body;            /* bytes; larger bodies get 413 */
     size_t max_body_total;      /* bytes of all bodies being received at once; beyond: 503 */
     unsigned threads;           /* HTTP worker threads */
@@ -57,6 +62,10 @@ typedef struct ncpd_conf {
     char **owned;               /* strings the fields above point into */
     size_t n_owned;
 } ncpd_conf_t;
+
+/* The --db value as it may be shown or logged: a PostgreSQL URI's password
+ * (user:PASSWORD@, password=...) replaced by ***. */
+const char *ncpd_db_display(const char *db, char *out, size_t n);
 
 /* Fills c from the defaults, the configuration file, the environment and
  * argv[first..argc), in that order of increasing precedence. Returns 0;

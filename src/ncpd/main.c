@@ -27,6 +27,7 @@
 #include "ncpd/metrics_http.h"
 #include "ncpd/notify.h"
 #include "ncpd/tls.h"
+#include "sched/hv.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -41,6 +42,21 @@ static void ensure_parent(const char *path)
         return;
     *slash = '\0';
     mkdir(dir, 0755);
+}
+
+/* The folder of the machines' files: --vm-dir, or vm beside the SQLite
+ * database (conf.c refuses a PostgreSQL database without --vm-dir). */
+static void vm_dir_of(const ncpd_conf_t *c, char *out, size_t cap)
+{
+    if (c->vm_dir) {
+        snprintf(out, cap, "%s", c->vm_dir);
+        return;
+    }
+    const char *slash = strrchr(c->db, '/');
+    if (!slash)
+        snprintf(out, cap, "vm");
+    else
+        snprintf(out, cap, "%.*s/vm", (int)(slash - c->db), c->db);
 }
 
 /* ncpd_transitions_pending, counted in the store when scraped, on a
@@ -128,6 +144,8 @@ static int run(ncpd_conf_t *c)
     bool tls = c->tls_cert != NULL;
     pending_t pending = {.mu = PTHREAD_MUTEX_INITIALIZER, .db = c->db};
     ncpd_console_t *console = NULL;
+    ncp_hv_t *hv = NULL; /* --driver libvirt: real machines (sched/hv.h) */
+    char vm_dir[4096] = "";
 
     if (ncp_act_check_table() < 0) {
         ncp_err_internal(&err, "the action table is not sorted or handlers are missing");
@@ -157,10 +175,25 @@ static int run(ncpd_conf_t *c)
     if (!st || ncpd_master_key_verify(app.so, st, app.master_key, &err) < 0 ||
         ncpd_bootstrap(app.so, st, app.master_key, c, &err) < 0)
         goto cleanup;
-    app.drv.ops = ncp_drv_backend("sim");
-    app.drv.d = app.drv.ops->open(c->sim_options, &err);
-    if (!app.drv.d)
-        goto cleanup;
+    if (strcmp(c->driver, "libvirt") == 0) {
+        vm_dir_of(c, vm_dir, sizeof(vm_dir));
+        ncp_hv_conf_t hc = {.so = app.so,
+                            .db = c->db,
+                            .master_key = app.master_key,
+                            .ops = ncp_drv_backend("libvirt"),
+                            .opts = {.uri = c->libvirt_uri,
+                                     .vm_dir = vm_dir,
+                                     .domain_type = c->libvirt_domain_type,
+                                     .stop_timeout_s = (int)c->stop_timeout_s}};
+        if (!(hv = ncp_hv_new(&hc, &err)))
+            goto cleanup;
+        app.drv = ncp_hv_driver(hv);
+    } else {
+        app.drv.ops = ncp_drv_backend("sim");
+        app.drv.d = app.drv.ops->open(c->sim_options, &err);
+        if (!app.drv.d)
+            goto cleanup;
+    }
     app.committer = ncp_commit_new(app.so, c->db, &err);
     if (!app.committer || ncp_commit_start(app.committer) < 0)
         goto cleanup;
@@ -171,6 +204,8 @@ static int run(ncpd_conf_t *c)
     if (ncp_sched_recovered(app.sched))
         printf("ncpd: completed %d transitions claimed before the last stop\n",
                ncp_sched_recovered(app.sched));
+    if (hv && ncp_hv_start(hv, app.committer, &err) < 0)
+        goto cleanup;
     if (tls && ncpd_tls_open(c->tls_cert, c->tls_key, &err) < 0)
         goto cleanup;
     if (ncpd_metrics_http_start(c, &err) < 0)
@@ -186,9 +221,15 @@ static int run(ncpd_conf_t *c)
     if (!h)
         goto cleanup;
     const char *scheme = tls ? "https" : "http";
+    char shown_db[4200];
+    ncpd_db_display(c->db, shown_db, sizeof(shown_db));
     int port = ncpd_httpd_port(h);
-    printf("ncpd: listening on %s://%s:%d (database %s, driver sim, step %lld ms)\n", scheme,
-           c->host, port, c->db, (long long)c->sim_step_ms);
+    if (hv)
+        printf("ncpd: listening on %s://%s:%d (database %s, driver libvirt %s, vm dir %s)\n",
+               scheme, c->host, port, shown_db, c->libvirt_uri, vm_dir);
+    else
+        printf("ncpd: listening on %s://%s:%d (database %s, driver sim, step %lld ms)\n",
+               scheme, c->host, port, shown_db, (long long)c->sim_step_ms);
     printf("ncpd: try: NCLOUD_API_GW=%s://%s:%d\n", scheme, c->host, port);
     printf("ncpd: console: %s://%s:%d/console/ (sign in with an access key and secret key)\n",
            scheme, c->host, port);
@@ -197,9 +238,10 @@ static int run(ncpd_conf_t *c)
                ncpd_metrics_http_port());
     fflush(stdout);
     ncp_log_notice("event=start version=%s listen=%s:%d tls=%s db=%s config=%s metrics_port=%d "
-                   "pid=%ld",
-                   ncpd_version(), c->host, port, tls ? "on" : "off", c->db,
-                   c->config ? c->config : "none", ncpd_metrics_http_port(), (long)getpid());
+                   "pid=%ld driver=%s",
+                   ncpd_version(), c->host, port, tls ? "on" : "off", shown_db,
+                   c->config ? c->config : "none", ncpd_metrics_http_port(), (long)getpid(),
+                   c->driver);
     /* the store is open and migrated, the listener accepts: ready */
     ncpd_notify("READY=1");
 
@@ -214,8 +256,9 @@ cleanup:
     ncpd_metrics_http_stop();
     ncpd_console_free(console);
     ncp_sched_free(app.sched);
+    ncp_hv_free(hv); /* its engine commits: before the committer goes */
     ncp_commit_free(app.committer);
-    if (app.drv.d)
+    if (!hv && app.drv.d)
         app.drv.ops->close(app.drv.d);
     if (app.so) {
         app.so->close(st);

@@ -58,17 +58,6 @@ static bool check(const char *secret, const char *method, const char *uri, const
     return ncp_ct_streq(want, sig);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes %XX only ('+' stays '+', as a client that signs the values it
  * was given sees them). -1 on a bad escape or a NUL byte. */
 static long pct_decode(const char *s, size_t len, char *out)
@@ -79,7 +68,7 @@ static long pct_decode(const char *s, size_t len, char *out)
             out[o++] = s[i];
             continue;
         }
-        int hi = i + 1 < len ? hexval(s[i + 1]) : -1, lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+        int hi = i + 1 < len ? ncp_hex_digit(s[i + 1]) : -1, lo = i + 2 < len ? ncp_hex_digit(s[i + 2]) : -1;
         if (hi < 0 || lo < 0 || (hi | lo) == 0)
             return -1;
         out[o++] = (char)(hi << 4 | lo);

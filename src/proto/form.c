@@ -3,18 +3,8 @@
 
 #include <string.h>
 
+#include "util/crypto.h"
 #include "util/utf8.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 long ncp_form_decode(const char *s, size_t len, char *out)
 {
@@ -26,7 +16,7 @@ long ncp_form_decode(const char *s, size_t len, char *out)
         } else if (c == '%') {
             if (i + 2 >= len)
                 return -1;
-            int a = hexval(s[i + 1]), b = hexval(s[i + 2]);
+            int a = ncp_hex_digit(s[i + 1]), b = ncp_hex_digit(s[i + 2]);
             if (a < 0 || b < 0)
                 return -1;
             out[o++] = (char)(a << 4 | b);

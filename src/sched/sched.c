@@ -36,6 +36,16 @@ struct ncp_sched {
 /* A never-due time for claimed rows (they wait for their confirmation). */
 #define NEVER_MS INT64_MAX
 
+/* sched/hv.h's completion by the hypervisor (set before any thread runs) */
+static ncp_sched_confirm_hook_fn confirm_hook;
+static void *confirm_hook_ctx;
+
+void ncp_sched_set_confirm_hook(ncp_sched_confirm_hook_fn fn, void *ctx)
+{
+    confirm_hook = fn;
+    confirm_hook_ctx = ctx;
+}
+
 int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
                                ncp_tr_kind_t kind, int remaining, const char *arg,
                                int64_t now_ms, int64_t step_ms, ncp_err_t *err)
@@ -123,6 +133,9 @@ int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a
         return -1;
     }
     ncp_sched_env_t env = {so, a, now_ms, step_ms};
+    int taken = confirm_hook ? confirm_hook(confirm_hook_ctx, so, st, a, &t, ok, now_ms, err) : 0;
+    if (taken != 0)
+        return taken < 0 ? -1 : 0;
     if (ok) {
         t.phase = NCP_PHASE_RUNNING;
         return ncp_sched_next(&env, st, &t, err);
@@ -215,9 +228,27 @@ int ncp_sched_run_due(ncp_sched_t *sc, int64_t now, ncp_err_t *err)
     return p.applied + p.clamped; /* clamped rows may be due now: look again */
 }
 
+/* The database's housekeeping (SQLite: the log moved into the file) runs here, on the
+ * scheduler's own connection, at most this often: never inside a request's commit. */
+#define NCP_SCHED_MAINTAIN_MS 250
+
+static void maintain(ncp_sched_t *sc, int64_t *last_ms)
+{
+    int64_t mono = ncp_clock_mono_ms();
+    if (mono - *last_ms < NCP_SCHED_MAINTAIN_MS)
+        return;
+    *last_ms = mono;
+    ncp_err_t err;
+    ncp_err_init(&err);
+    if (sc->so->maintain && sc->so->maintain(sc->st, &err) < 0)
+        ncp_log_warn("sched: database housekeeping failed: %s",
+                     err.detail[0] ? err.detail : err.msg);
+}
+
 static void *loop(void *arg)
 {
     ncp_sched_t *sc = arg;
+    int64_t last_maint_ms = 0;
     pthread_mutex_lock(&sc->mu);
     while (!sc->stopping) {
         sc->kicked = false;
@@ -229,8 +260,9 @@ static void *loop(void *arg)
         int n = ncp_sched_run_due(sc, now, &err);
         ncp_metrics_sched_pass(n); /* metrics hook */
         /* a shared database: the lease is renewed (or watched) three times per period */
-        int64_t cap_ms = sc->shared ? NCP_SCHED_LEASE_MS / 3 : 1000;
+        int64_t cap_ms = sc->shared ? NCP_SCHED_LEASE_MS / 3 : NCP_SCHED_MAINTAIN_MS;
         int64_t wait_ms = cap_ms;
+        maintain(sc, &last_maint_ms);
         if (n < 0) {
             /* once per outage, not ten times a second */
             if (!sc->failing)

@@ -37,6 +37,18 @@ int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
 int ncp_sched_confirm(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a, int64_t no,
                       bool ok, int64_t now_ms, int64_t step_ms, ncp_err_t *err);
 
+/* Completion by a real hypervisor (sched/hv.h). A hook set here runs first
+ * in the transaction that records a driver's outcome. ok: it decides what
+ * the transition does next: 1 when it took the row over (it now waits for
+ * the hypervisor's power reports, phase NCP_PHASE_WAIT, or is complete),
+ * 0 for the timed steps. !ok: it returns 0 and the claim is undone as
+ * usual. -1 on error. Set once before requests are served (process-wide:
+ * one driver per process); NULL: every transition is timed. */
+typedef int (*ncp_sched_confirm_hook_fn)(void *ctx, const ncp_store_ops_t *so, ncp_store_t *st,
+                                         ncp_arena_t *a, ncp_trans_t *t, bool ok,
+                                         int64_t now_ms, ncp_err_t *err);
+void ncp_sched_set_confirm_hook(ncp_sched_confirm_hook_fn fn, void *ctx);
+
 /* Opens its own connection to the database (for reads); clamps due times
  * to now + their wait so a restart with a shorter step, or a clock set back
  * while ncpd was down, does not wait for the old time. With a committer,

@@ -41,6 +41,9 @@ typedef struct ncp_db_stmt ncp_db_stmt_t;
 
 typedef enum ncp_dialect { NCP_DIALECT_SQLITE, NCP_DIALECT_PG } ncp_dialect_t;
 
+/* size of a change token (SQLite: its WAL-index header, see db_sqlite.c) */
+#define NCP_DB_TOKEN_LEN 48
+
 typedef struct ncp_db_ops {
     const char *name;
     ncp_dialect_t dialect;
@@ -72,6 +75,15 @@ typedef struct ncp_db_ops {
     void (*reset)(ncp_db_stmt_t *s); /* ends the run, clears the binds */
     int64_t (*changes)(ncp_db_stmt_t *s); /* rows the last run changed */
 
+    /* Moves what the log holds into the database without blocking writers (SQLite: a
+     * PASSIVE checkpoint; automatic checkpoints are off, so that no commit ever pays
+     * for one); NULL when the database does it itself (PostgreSQL). */
+    int (*checkpoint)(ncp_db_t *db, ncp_err_t *err);
+    /* A value that changes whenever anyone (this process or another) commits to the
+     * database: 1 and `out` filled, or 0 when there is none to give right now. Read
+     * without a transaction and without a lock. NULL: the database has none
+     * (PostgreSQL: other nodes commit where no shared memory reaches). */
+    int (*change_token)(ncp_db_t *db, uint8_t out[NCP_DB_TOKEN_LEN]);
     /* schema version of the database (0: empty) and setting it in a write txn */
     int (*schema_version)(ncp_db_t *db, int *out, ncp_err_t *err);
     int (*set_schema_version)(ncp_db_t *db, int v, ncp_err_t *err);

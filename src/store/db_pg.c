@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/crypto.h"
 #include "util/log.h"
 
 /* pg_advisory_xact_lock key of ncpd's write lock: "ncpd" in ASCII */
@@ -452,11 +453,6 @@ static const char *pg_col_text(ncp_db_stmt_t *s, int i, size_t *len)
     return PQgetvalue(s->row, 0, i);
 }
 
-static int hexval(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* bytea arrives as text "\x..."; decoded in place (the result owns it) */
 static const void *pg_col_blob(ncp_db_stmt_t *s, int i, size_t *len)
 {
@@ -469,7 +465,7 @@ static const void *pg_col_blob(ncp_db_stmt_t *s, int i, size_t *len)
         return "";
     size_t o = 0;
     for (size_t k = 2; k + 1 < n; k += 2) {
-        int hi = hexval(v[k]), lo = hexval(v[k + 1]);
+        int hi = ncp_hex_digit(v[k]), lo = ncp_hex_digit(v[k + 1]);
         if (hi < 0 || lo < 0)
             break;
         v[o++] = (char)(hi << 4 | lo);

@@ -24,6 +24,9 @@ struct ncp_db {
     sqlite3 *db;
     sqlite3_stmt *tx[TX__N]; /* prepared once: a transaction costs no parsing */
     bool in_txn;
+    /* the WAL-index header in SQLite's own mapping of the -shm file (change_token) */
+    const volatile uint8_t *shm;
+    bool shm_none;
 };
 
 /* Runs transaction statement k; SQLITE_OK or the error code. */
@@ -115,6 +118,7 @@ static ncp_db_t *sq_open(const char *path, ncp_err_t *err)
     sqlite3_extended_result_codes(db->db, 1);
     if (exec_patient(db, "PRAGMA journal_mode=WAL", err) < 0 ||
         exec_patient(db, "PRAGMA synchronous=FULL", err) < 0 ||
+        exec_patient(db, "PRAGMA wal_autocheckpoint=0", err) < 0 ||
         exec_patient(db, "PRAGMA foreign_keys=OFF", err) < 0 ||
         exec_patient(db, "PRAGMA temp_store=MEMORY", err) < 0) {
         sq_close(db);
@@ -277,6 +281,53 @@ static int64_t sq_changes(ncp_db_stmt_t *s)
     return s->changes;
 }
 
+static int sq_checkpoint(ncp_db_t *db, ncp_err_t *err)
+{
+    int n_log = 0, n_done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(db->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &n_log, &n_done);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+        return fail(db, err, "checkpoint");
+    return 0;
+}
+
+/* The change token is the WAL-index header (https://sqlite.org/walformat.html, 2.1):
+ * 48 bytes that every commit of every connection rewrites (iChange, mxFrame, the
+ * frame checksums), kept twice at the start of the -shm file. A writer stores copy 2,
+ * then copy 1; like SQLite's own readers we read copy 1, then copy 2, and trust them
+ * only when they agree and are initialised. The mapping is SQLite's own (xShmMap of
+ * region 0, which stays mapped while the connection is open), never one of ours. */
+#define WAL_HDR 48
+#define WAL_REGION 32768
+
+static int sq_change_token(ncp_db_t *db, uint8_t out[NCP_DB_TOKEN_LEN])
+{
+    _Static_assert(NCP_DB_TOKEN_LEN == WAL_HDR, "token is the WAL-index header");
+    if (!db->shm) {
+        sqlite3_file *f = NULL;
+        if (db->shm_none)
+            return 0;
+        if (sqlite3_file_control(db->db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK ||
+            !f || !f->pMethods || f->pMethods->iVersion < 2 || !f->pMethods->xShmMap) {
+            db->shm_none = true;
+            return 0;
+        }
+        volatile void *p = NULL;
+        if (f->pMethods->xShmMap(f, 0, WAL_REGION, 0, &p) != SQLITE_OK || !p)
+            return 0; /* not mapped yet: the connection has not read in WAL mode */
+        db->shm = p;
+    }
+    uint8_t a[WAL_HDR], b[WAL_HDR];
+    for (int i = 0; i < WAL_HDR; i++)
+        a[i] = db->shm[i];
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int i = 0; i < WAL_HDR; i++)
+        b[i] = db->shm[WAL_HDR + i];
+    if (memcmp(a, b, WAL_HDR) != 0 || a[12] == 0 /* isInit */)
+        return 0; /* a writer is between the two copies */
+    memcpy(out, a, WAL_HDR);
+    return 1;
+}
+
 static int sq_schema_version(ncp_db_t *db, int *out, ncp_err_t *err)
 {
     sqlite3_stmt *s;
@@ -317,6 +368,8 @@ const ncp_db_ops_t ncp_db_sqlite_ops = {
     .col_null = sq_col_null,
     .reset = sq_reset,
     .changes = sq_changes,
+    .checkpoint = sq_checkpoint,
+    .change_token = sq_change_token,
     .schema_version = sq_schema_version,
     .set_schema_version = sq_set_schema_version,
 };

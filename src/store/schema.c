@@ -150,11 +150,27 @@ static const char *const migrations[] = {
      * number (numbers are unique across kinds) */
     "ALTER TABLE transitions RENAME COLUMN server_no TO no;"
     "ALTER TABLE transitions ADD COLUMN res_kind {INT} NOT NULL DEFAULT 1;",
-    /* 9: the VPC platform (issue 12): VPC servers are servers rows flagged vpc = 1
+    /* 9: real machines (sched/hv.h): the public half of each login key, for the
+     * machines' seeds ('' for keys made before) */
+    "ALTER TABLE login_keys"
+    " ADD COLUMN public_key TEXT NOT NULL DEFAULT '';",
+    /* 10: a million servers in one account: totalRows from maintained counts, pages of a
+     * zone or a status from their own indexes */
+    "CREATE TABLE server_counts(account_id {INT} NOT NULL, zone_no {INT} NOT NULL,"
+    "  status {INT} NOT NULL, n {INT} NOT NULL, PRIMARY KEY(account_id, zone_no, status))"
+    "  {NOROWID};"
+    "INSERT INTO server_counts(account_id, zone_no, status, n)"
+    "  SELECT account_id, zone_no, status, count(*) FROM servers"
+    "  GROUP BY account_id, zone_no, status;"
+    "CREATE INDEX servers_by_status ON servers(account_id, status, no);"
+    "CREATE INDEX servers_by_zone ON servers(account_id, zone_no, no);",
+    /* 11: the VPC platform (issue 12): VPC servers are servers rows flagged vpc = 1
      * (the classic API lists only vpc = 0) with their VPC fields in vservers;
      * the network objects, VPC ACGs, interfaces, init scripts, block storages
      * and public IPs have tables of their own (store_vpc.c, store_vserver.c,
-     * store_vstorage.c); public keys of login keys made by the VPC API */
+     * store_vstorage.c); login keys' public halves are migration 9's
+     * login_keys.public_key. VPC servers are not in server_counts (classic
+     * totals only; store.c count_key_of) */
     "ALTER TABLE servers ADD COLUMN vpc {INT} NOT NULL DEFAULT 0;"
     "CREATE TABLE vpcs(no {ID}, account_id {INT} NOT NULL, name TEXT NOT NULL,"
     "  cidr TEXT NOT NULL, region TEXT NOT NULL, status TEXT NOT NULL,"
@@ -221,9 +237,7 @@ static const char *const migrations[] = {
     "  server_no {INT} NOT NULL, create_ms {INT} NOT NULL, modify_ms {INT} NOT NULL);"
     "CREATE UNIQUE INDEX vpublic_ips_by_ip ON vpublic_ips(ip);"
     "CREATE INDEX vpublic_ips_by_account ON vpublic_ips(account_id, no);"
-    "CREATE INDEX vpublic_ips_by_server ON vpublic_ips(server_no);"
-    "CREATE TABLE login_key_pubs(account_id {INT} NOT NULL, name TEXT NOT NULL,"
-    "  public_key TEXT NOT NULL, PRIMARY KEY(account_id, name)) {NOROWID};",
+    "CREATE INDEX vpublic_ips_by_server ON vpublic_ips(server_no);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -149,6 +149,10 @@ static const char *const sql[Q__N] = {
                      " RETURNING times",
     [Q_FAULT_CLEAN] = "DELETE FROM faults WHERE op=?1 AND no=?2 AND times <= 0",
     [Q_TRANS_COUNT] = "SELECT count(*) FROM transitions",
+    [Q_SERVER_KEY] = "SELECT account_id, zone_no, status, vpc FROM servers WHERE no=?1",
+    [Q_COUNT_ADJ] = "INSERT INTO server_counts(account_id, zone_no, status, n)"
+                    " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(account_id, zone_no, status)"
+                    " DO UPDATE SET n = server_counts.n + excluded.n",
     [Q_LEASE_TAKE] = "UPDATE sched_lease SET node=?1, until_ms = {NOW_MS} + ?2"
                      " WHERE id = 1 AND (node = ?1 OR until_ms < {NOW_MS}) RETURNING node",
 };
@@ -768,8 +772,72 @@ static int64_t region_of(int64_t zone_no)
     return z ? z->region_no : 0;
 }
 
+/* ---- maintained server counts ---------------------------------------------
+ * server_counts holds how many servers each (account, zone, status) has, so
+ * that totalRows of a list filtered by nothing but zone, region or status is
+ * exact without counting rows (a million servers in one account). Every
+ * write of a server's account, zone or status goes through here. The counts
+ * are the classic API's: a VPC server (servers.vpc = 1, issue 12) is in none
+ * of them (ncp_st_server_mark_vpc takes it out when it is flagged). */
+
+typedef struct count_key {
+    int64_t account_id, zone_no;
+    int status;
+    bool vpc; /* not counted */
+} count_key_t;
+
+/* 1 with the server's current key, 0 when there is no such row. */
+static int count_key_of(ncp_store_t *st, int64_t no, count_key_t *k, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = stmt(st, Q_SERVER_KEY, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, no);
+    int r = first_row(st, s, err);
+    if (r == 1) {
+        k->account_id = col_int(st, s, 0);
+        k->zone_no = col_int(st, s, 1);
+        k->status = (int)col_int(st, s, 2);
+        k->vpc = col_int(st, s, 3) != 0;
+        done(st, s);
+    }
+    return r;
+}
+
+static int count_adj(ncp_store_t *st, const count_key_t *k, int delta, ncp_err_t *err)
+{
+    if (k->vpc)
+        return 0;
+    ncp_db_stmt_t *s = stmt(st, Q_COUNT_ADJ, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, k->account_id);
+    bind_int(st, s, 2, k->zone_no);
+    bind_int(st, s, 3, k->status);
+    bind_int(st, s, 4, delta);
+    return run(st, s, err);
+}
+
+/* The server moved from key `was` (had: it existed) to `now` (gone: deleted). */
+static int count_move(ncp_store_t *st, bool had, const count_key_t *was, bool gone,
+                      const count_key_t *now, ncp_err_t *err)
+{
+    bool same = had && !gone && was->account_id == now->account_id &&
+                was->zone_no == now->zone_no && was->status == now->status;
+    if (same)
+        return 0;
+    if (had && count_adj(st, was, -1, err) < 0)
+        return -1;
+    return gone ? 0 : count_adj(st, now, +1, err);
+}
+
 static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
 {
+    count_key_t was, now = {v->account_id, v->zone_no, (int)v->status, false};
+    int had = count_key_of(st, v->no, &was, err);
+    if (had < 0)
+        return -1;
+    now.vpc = had == 1 && was.vpc; /* the row keeps its flag (Q_SERVER_PUT leaves vpc) */
     ncp_db_stmt_t *s = stmt(st, Q_SERVER_PUT, err);
     if (!s)
         return -1;
@@ -815,7 +883,7 @@ static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
     bind_str(st, s, i++, acg_nos);
     bind_int(st, s, i++, (int)v->n_tags);
     bind_int(st, s, i++, (int)v->n_parts);
-    if (run(st, s, err) < 0)
+    if (run(st, s, err) < 0 || count_move(st, had == 1, &was, false, &now, err) < 0)
         return -1;
 
     static const int dels[] = {Q_SERVER_DEL_ACGS, Q_SERVER_DEL_TAGS, Q_SERVER_DEL_PARTS};
@@ -862,9 +930,36 @@ static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
     return 0;
 }
 
+/* Flags server `no` as a VPC server (issue 12, store_vserver.c): out of the
+ * classic counts. Nothing when it is one already or there is no such row. */
+int ncp_st_server_mark_vpc(ncp_store_t *st, int64_t no, ncp_err_t *err)
+{
+    static const char mark_sql[] =
+        "UPDATE servers SET vpc = 1, version = version + 1 WHERE no=?1";
+    count_key_t was;
+    int had = count_key_of(st, no, &was, err);
+    if (had <= 0 || was.vpc)
+        return had < 0 ? -1 : 0;
+    if (count_adj(st, &was, -1, err) < 0)
+        return -1;
+    ncp_db_stmt_t *s = ncp_st_stmt(st, mark_sql, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, no);
+    return run(st, s, err);
+}
+
 static int st_server_set_state(ncp_store_t *st, int64_t no, ncp_status_t status, ncp_op_t op,
                                int64_t uptime_ms, ncp_err_t *err)
 {
+    count_key_t was;
+    int had = count_key_of(st, no, &was, err);
+    if (had < 0)
+        return -1;
+    count_key_t now = was;
+    now.status = (int)status;
+    if (had == 1 && count_move(st, true, &was, false, &now, err) < 0)
+        return -1;
     ncp_db_stmt_t *s = stmt(st, Q_SERVER_STATE, err);
     if (!s)
         return -1;
@@ -877,6 +972,10 @@ static int st_server_set_state(ncp_store_t *st, int64_t no, ncp_status_t status,
 
 static int st_server_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
 {
+    count_key_t was;
+    int had = count_key_of(st, no, &was, err);
+    if (had < 0 || (had == 1 && count_move(st, true, &was, true, &was, err) < 0))
+        return -1;
     static const int qs[] = {Q_SERVER_DELETE, Q_SERVER_DEL_ACGS, Q_SERVER_DEL_TAGS,
                              Q_SERVER_DEL_PARTS};
     for (size_t k = 0; k < 4; k++) {
@@ -965,16 +1064,16 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
         add_str(b, f->ip);
         add_str(b, f->ip);
     }
-    if (f->status >= 0) {
-        ncp_buf_puts(w, " AND {NOIDX}s.status=?");
+    if (f->status >= 0) { /* servers_by_status(account_id, status, no) */
+        ncp_buf_puts(w, " AND s.status=?");
         add_int(b, f->status);
     }
     if (f->region_no) {
         ncp_buf_puts(w, " AND {NOIDX}s.region_no=?");
         add_int(b, f->region_no);
     }
-    if (f->zone_no) {
-        ncp_buf_puts(w, " AND {NOIDX}s.zone_no=?");
+    if (f->zone_no) { /* servers_by_zone(account_id, zone_no, no) */
+        ncp_buf_puts(w, " AND s.zone_no=?");
         add_int(b, f->zone_no);
     }
     if (f->disk_type) {
@@ -1014,6 +1113,38 @@ static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
     }
 }
 
+/* True when the maintained counts answer totalRows of f: an account with at
+ * most a zone, a region and a status. */
+static bool counted_filter(const ncp_server_filter_t *f)
+{
+    return !f->nos && !f->name_substr && !f->ip && !f->disk_type && !f->disk_detail &&
+           !f->n_types && !f->acg_no && !f->n_tag_keys && !f->n_tag_values;
+}
+
+static void counts_where(ncp_buf_t *q, binds_t *b, const ncp_server_filter_t *f)
+{
+    ncp_buf_puts(q, "SELECT coalesce(sum(n), 0) FROM server_counts WHERE account_id=?");
+    add_int(b, f->account_id);
+    if (f->zone_no) {
+        ncp_buf_puts(q, " AND zone_no=?");
+        add_int(b, f->zone_no);
+    }
+    if (f->region_no) { /* the zones of the region (catalogue) */
+        const ncp_catalog_t *c = ncp_catalog();
+        ncp_buf_puts(q, " AND zone_no IN (0");
+        for (size_t i = 0; i < c->n_zones; i++)
+            if (c->zones[i].region_no == f->region_no) {
+                ncp_buf_puts(q, ",?");
+                add_int(b, c->zones[i].no);
+            }
+        ncp_buf_puts(q, ")");
+    }
+    if (f->status >= 0) {
+        ncp_buf_puts(q, " AND status=?");
+        add_int(b, f->status);
+    }
+}
+
 /* One count(*) of dynamic SQL q with binds b. */
 static int dyn_count(ncp_store_t *st, const char *q, const binds_t *b, int64_t *out,
                      ncp_err_t *err)
@@ -1035,8 +1166,12 @@ static int st_server_list(ncp_store_t *st, ncp_arena_t *a, const ncp_server_filt
     ncp_buf_init(&q, 0);
 
     if (f->limit > 0) { /* paged: count the matches first; else count the rows */
-        ncp_buf_puts(&q, "SELECT count(*) FROM servers s");
-        where(&q, b, f);
+        if (counted_filter(f)) {
+            counts_where(&q, b, f);
+        } else {
+            ncp_buf_puts(&q, "SELECT count(*) FROM servers s");
+            where(&q, b, f);
+        }
         if (dyn_count(st, q.data, b, total_out, err) < 0)
             goto cleanup;
         ncp_buf_clear(&q);
@@ -1545,6 +1680,17 @@ static bool st_shared(const ncp_store_t *st)
     return st->o->dialect == NCP_DIALECT_PG;
 }
 
+static int st_maintain(ncp_store_t *st, ncp_err_t *err)
+{
+    return st->o->checkpoint ? st->o->checkpoint(st->db, err) : 0;
+}
+
+static int st_change_token(ncp_store_t *st, uint8_t out[NCP_STORE_TOKEN_LEN])
+{
+    _Static_assert(NCP_STORE_TOKEN_LEN == NCP_DB_TOKEN_LEN, "one token size");
+    return st->o->change_token ? st->o->change_token(st->db, out) : 0;
+}
+
 static int st_trans_count(ncp_store_t *st, int64_t *n_out, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = stmt(st, Q_TRANS_COUNT, err);
@@ -1610,4 +1756,6 @@ const ncp_store_ops_t ncp_store_ops = {
     .fault_take = st_fault_take,
     .lease_take = st_lease_take,
     .trans_count = st_trans_count,
+    .maintain = st_maintain,
+    .change_token = st_change_token,
 };

@@ -21,6 +21,7 @@
 #include "util/err.h"
 
 #define NCP_STORE_ABI 1
+#define NCP_STORE_TOKEN_LEN 48
 
 typedef struct ncp_store ncp_store_t;
 
@@ -165,6 +166,15 @@ typedef struct ncp_store_ops {
     /* rows in phase NCP_PHASE_CLAIMED claimed by node `owner` */
     int (*trans_claimed)(ncp_store_t *st, ncp_arena_t *a, const char *owner, size_t max,
                          ncp_trans_t *out, size_t *n_out, ncp_err_t *err);
+    /* Housekeeping of the database file, off the write path: moves the SQLite log into
+     * the database (a commit never pays for a checkpoint). Call now and then from a
+     * thread that does not write; a no-op on PostgreSQL. */
+    int (*maintain)(ncp_store_t *st, ncp_err_t *err);
+    /* A token that changes with every commit to the database by anyone, read without a
+     * transaction: 1 and `out` filled, 0 when there is none (PostgreSQL, or a writer
+     * is publishing a commit right now). Two equal tokens, read before a read
+     * transaction began and after it ended, mean it saw the state the token names. */
+    int (*change_token)(ncp_store_t *st, uint8_t out[NCP_STORE_TOKEN_LEN]);
     /* Number of pending transitions (for the metrics); may be NULL. */
     int (*trans_count)(ncp_store_t *st, int64_t *n_out, ncp_err_t *err);
 

@@ -24,7 +24,7 @@ enum {
     Q_TRANS_DELETE, Q_TRANS_DUE, Q_TRANS_NEXT, Q_TRANS_CLAMP, Q_TRANS_CLAIMED, Q_COUNTER_INIT,
     Q_COUNTER_NEXT, Q_ACG_GET, Q_RULE_PUT, Q_RULE_LIST, Q_KEY2_PUT, Q_KEY2_GET, Q_KEY2_DELETE,
     Q_KEY2_USERS, Q_NAME_TAKEN, Q_IP_TAKEN, Q_SP, Q_SP_RELEASE, Q_SP_ROLLBACK, Q_FAULT_SET,
-    Q_FAULT_TAKE, Q_FAULT_CLEAN, Q_LEASE_TAKE, Q_TRANS_COUNT, Q__N
+    Q_FAULT_TAKE, Q_FAULT_CLEAN, Q_LEASE_TAKE, Q_TRANS_COUNT, Q_SERVER_KEY, Q_COUNT_ADJ, Q__N
 };
 
 struct ncp_store {
@@ -65,6 +65,9 @@ int ncp_st_run(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err);      /* to it
 /* the first column of the one row s returns (RETURNING, count) */
 int ncp_st_one_int(ncp_store_t *st, ncp_db_stmt_t *s, int64_t *out, const char *what,
                    ncp_err_t *err);
+
+/* store.c: flags a server row as a VPC server (issue 12), out of server_counts */
+int ncp_st_server_mark_vpc(ncp_store_t *st, int64_t no, ncp_err_t *err);
 
 /* schema.c */
 int ncp_schema_migrate(ncp_store_t *st, ncp_err_t *err);

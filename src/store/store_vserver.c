@@ -51,8 +51,6 @@ static const char vserver_put_sql[] =
     " region = excluded.region, zone = excluded.zone, spec_code = excluded.spec_code,"
     " image_no = excluded.image_no, hypervisor = excluded.hypervisor,"
     " encrypted = excluded.encrypted";
-static const char vserver_flag_sql[] =
-    "UPDATE servers SET vpc = 1, version = version + 1 WHERE no=?1";
 static const char vserver_get_sql[] =
     "SELECT vpc_no, subnet_no, region, zone, spec_code, image_no, hypervisor, encrypted"
     " FROM vservers WHERE no=?1";
@@ -82,7 +80,7 @@ int ncp_store_vserver_put(ncp_store_t *st, int64_t no, int64_t account_id,
     bind_int(st, s, 10, v->encrypted);
     if (run(st, s, err) < 0)
         return -1;
-    return exec1(st, vserver_flag_sql, no, err);
+    return ncp_st_server_mark_vpc(st, no, err); /* out of the classic counts */
 }
 
 int ncp_store_vserver_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_vserver_t *out,
@@ -511,53 +509,4 @@ int ncp_store_vscript_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
     if (exec1(st, script_del_sql, no, err) < 0)
         return -1;
     return ncp_store_v_retire(st, no, NCP_KIND_INIT_SCRIPT, err);
-}
-
-/* ---- login keys' public keys ------------------------------------------------------- */
-
-static const char pub_put_sql[] =
-    "INSERT INTO login_key_pubs(account_id, name, public_key) VALUES(?1, ?2, ?3)"
-    " ON CONFLICT(account_id, name) DO UPDATE SET public_key = excluded.public_key";
-static const char pub_get_sql[] =
-    "SELECT public_key FROM login_key_pubs WHERE account_id=?1 AND name=?2";
-static const char pub_del_sql[] = "DELETE FROM login_key_pubs WHERE account_id=?1 AND name=?2";
-
-int ncp_store_login_key_pub_put(ncp_store_t *st, int64_t account_id, const char *name,
-                                const char *public_key, ncp_err_t *err)
-{
-    ncp_db_stmt_t *s = ncp_st_stmt(st, pub_put_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_str(st, s, 2, name);
-    bind_str(st, s, 3, public_key);
-    return run(st, s, err);
-}
-
-int ncp_store_login_key_pub_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
-                                const char *name, const char **out, ncp_err_t *err)
-{
-    *out = "";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, pub_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_str(st, s, 2, name);
-    int r = first_row(st, s, err);
-    if (r == 1) {
-        *out = col_str(st, a, s, 0);
-        done(st, s);
-    }
-    return r < 0 ? -1 : 0;
-}
-
-int ncp_store_login_key_pub_delete(ncp_store_t *st, int64_t account_id, const char *name,
-                                   ncp_err_t *err)
-{
-    ncp_db_stmt_t *s = ncp_st_stmt(st, pub_del_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_str(st, s, 2, name);
-    return run(st, s, err);
 }

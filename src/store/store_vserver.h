@@ -68,14 +68,4 @@ int ncp_store_vscript_name_taken(ncp_store_t *st, int64_t account_id, const char
                                  ncp_err_t *err);
 int ncp_store_vscript_delete(ncp_store_t *st, int64_t no, ncp_err_t *err);
 
-/* ---- login keys: the public key, for keys the VPC API made -------------------------- */
-
-int ncp_store_login_key_pub_put(ncp_store_t *st, int64_t account_id, const char *name,
-                                const char *public_key, ncp_err_t *err);
-/* "" when the key has none stored */
-int ncp_store_login_key_pub_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
-                                const char *name, const char **out, ncp_err_t *err);
-int ncp_store_login_key_pub_delete(ncp_store_t *st, int64_t account_id, const char *name,
-                                   ncp_err_t *err);
-
 #endif

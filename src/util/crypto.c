@@ -88,7 +88,7 @@ void ncp_hex(const void *data, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-static int hexval(char c)
+int ncp_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -105,7 +105,7 @@ int ncp_unhex(const char *hex, void *out, size_t out_len)
     if (strlen(hex) != 2 * out_len)
         return -1;
     for (size_t i = 0; i < out_len; i++) {
-        int a = hexval(hex[2 * i]), b = hexval(hex[2 * i + 1]);
+        int a = ncp_hex_digit(hex[2 * i]), b = ncp_hex_digit(hex[2 * i + 1]);
         if (a < 0 || b < 0)
             return -1;
         p[i] = (uint8_t)(a << 4 | b);
@@ -200,8 +200,10 @@ static void md5_fingerprint(const void *blob, size_t len, char out[NCP_FINGERPRI
     out[o] = '\0';
 }
 
-/* OpenSSH wire form of an RSA public key: string "ssh-rsa", mpint e, mpint n. */
-static int rsa_fingerprint(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN])
+/* OpenSSH wire form of an RSA public key: string "ssh-rsa", mpint e, mpint n;
+ * its MD5 fingerprint, and (pub_out != NULL) its OpenSSH line "ssh-rsa BASE64"
+ * (caller frees). */
+static int rsa_public(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN], char **pub_out)
 {
     BIGNUM *n = NULL, *e = NULL;
     if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA ||
@@ -218,6 +220,14 @@ static int rsa_fingerprint(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN])
     put_mpint(&b, e);
     put_mpint(&b, n);
     md5_fingerprint(b.data, b.len, fp);
+    if (pub_out) {
+        char *line = malloc(8 + 4 * ((b.len + 2) / 3) + 1);
+        if (!line)
+            abort();
+        memcpy(line, "ssh-rsa ", 8);
+        ncp_b64_encode(b.data, b.len, line + 8);
+        *pub_out = line;
+    }
     ncp_buf_release(&b);
     BN_free(n);
     BN_free(e);
@@ -225,6 +235,11 @@ static int rsa_fingerprint(EVP_PKEY *pk, char fp[NCP_FINGERPRINT_LEN])
 }
 
 int ncp_rsa_new(char **pem_out, char fp_out[NCP_FINGERPRINT_LEN])
+{
+    return ncp_rsa_new_pub(pem_out, NULL, fp_out);
+}
+
+int ncp_rsa_new_pub(char **pem_out, char **pub_out, char fp_out[NCP_FINGERPRINT_LEN])
 {
     int ret = -1;
     EVP_PKEY *pk = EVP_RSA_gen(2048);
@@ -243,13 +258,15 @@ int ncp_rsa_new(char **pem_out, char fp_out[NCP_FINGERPRINT_LEN])
         abort();
     memcpy(*pem_out, data, len);
     (*pem_out)[len] = '\0';
-    ret = rsa_fingerprint(pk, fp_out);
+    ret = rsa_public(pk, fp_out, pub_out);
     if (ret < 0) {
+        OPENSSL_cleanse(*pem_out, len);
         free(*pem_out);
         *pem_out = NULL;
     }
 cleanup:
-    OPENSSL_free(data);
+    if (data)
+        OPENSSL_clear_free(data, len);
     OSSL_ENCODER_CTX_free(ec);
     EVP_PKEY_free(pk);
     return ret;
@@ -327,7 +344,7 @@ int ncp_private_key_fingerprint(const char *pem, size_t len, char fp_out[NCP_FIN
     BIO *bio = BIO_new_mem_buf(text, (int)o);
     EVP_PKEY *pk = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"") : NULL;
     if (pk)
-        ret = rsa_fingerprint(pk, fp_out);
+        ret = rsa_public(pk, fp_out, NULL);
     EVP_PKEY_free(pk);
     BIO_free(bio);
     free(text);

@@ -25,6 +25,7 @@ int ncp_unseal(const uint8_t key[NCP_MASTER_KEY_LEN], const uint8_t *sealed, siz
                void *out);
 void ncp_hex(const void *data, size_t len, char *out); /* out: 2*len+1 */
 int ncp_unhex(const char *hex, void *out, size_t out_len); /* exact length, -1 on error */
+int ncp_hex_digit(char c); /* 0..15, or -1 when c is not a hex digit (either case) */
 /* Standard base64 (with padding); out needs 4*ceil(len/3)+1. Returns length. */
 size_t ncp_b64_encode(const void *data, size_t len, char *out);
 /* Decodes standard base64 (whitespace not allowed); -1 on error. */
@@ -39,6 +40,9 @@ long ncp_b64_decode(const char *in, size_t len, uint8_t *out, size_t cap);
 /* A new RSA 2048 key: PKCS#1 PEM private key (caller frees *pem_out) and
  * the MD5 fingerprint of its OpenSSH public key blob. */
 int ncp_rsa_new(char **pem_out, char fp_out[NCP_FINGERPRINT_LEN]);
+/* The same, plus its OpenSSH public key line "ssh-rsa BASE64" in *pub_out
+ * (NULL: not wanted; caller frees), for the machines it opens. */
+int ncp_rsa_new_pub(char **pem_out, char **pub_out, char fp_out[NCP_FINGERPRINT_LEN]);
 /* Fingerprint of an OpenSSH public key line ("ssh-rsa AAAA... comment"). */
 int ncp_ssh_pubkey_fingerprint(const char *line, size_t len, char fp_out[NCP_FINGERPRINT_LEN]);
 /* Fingerprint of the public half of a PEM private key; literal "\n"

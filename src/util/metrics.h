@@ -33,6 +33,8 @@
       "scheduler passes (op=scheduler), requests answered 1300 (op=request)")                     \
     X(STORE_ERR_SCHED, "ncpd_store_errors_total", "op=\"scheduler\"", counter, "")                \
     X(STORE_ERR_REQUEST, "ncpd_store_errors_total", "op=\"request\"", counter, "")                \
+    X(ANSWER_CACHE_HITS, "ncpd_answer_cache_hits_total", "", counter,                             \
+      "polled reads answered from the per-thread answer cache (no commit since computed)")        \
     X(TLS_RELOAD_OK, "ncpd_tls_reloads_total", "result=\"ok\"", counter,                          \
       "certificate reloads (SIGHUP) by result")                                                   \
     X(TLS_RELOAD_ERR, "ncpd_tls_reloads_total", "result=\"error\"", counter, "")                  \

@@ -283,6 +283,16 @@ def transition_invariants(db, settled=False):
          "SELECT t.no, t.kind, s.status, s.op FROM transitions t JOIN servers s "
          "ON s.no = t.no WHERE s.op = 0 AND s.status != 0;"),
     ]
+    queries.append(
+        ("server_counts differ from the servers (maintained totalRows counts)",
+         "SELECT c.account_id, c.zone_no, c.status, c.n, coalesce(g.n, 0) FROM server_counts c "
+         "LEFT JOIN (SELECT account_id, zone_no, status, count(*) AS n FROM servers GROUP BY "
+         "account_id, zone_no, status) g ON g.account_id = c.account_id AND g.zone_no = "
+         "c.zone_no AND g.status = c.status WHERE c.n != coalesce(g.n, 0) UNION ALL "
+         "SELECT g.account_id, g.zone_no, g.status, 0, g.n FROM (SELECT account_id, zone_no, "
+         "status, count(*) AS n FROM servers GROUP BY account_id, zone_no, status) g WHERE NOT "
+         "EXISTS (SELECT 1 FROM server_counts c WHERE c.account_id = g.account_id AND "
+         "c.zone_no = g.zone_no AND c.status = g.status);"))
     if settled:
         queries += [
             ("transition rows left after settling", "SELECT no, kind, step, due_ms FROM "

@@ -3,7 +3,8 @@
 import unittest
 import xml.etree.ElementTree as ET
 
-from ncpd_harness import NcpdTestCase, no_list, xml_to_obj
+from ncpd_harness import NcpdTestCase, decode, lenient_inner, no_list, wait_for, xml_to_obj
+from reliability_util import transition_invariants
 
 LIST = "getServerInstanceList"
 ALL = ["1021003", "1021004", "1021005", "1021006"]
@@ -230,6 +231,61 @@ class ListTest(NcpdTestCase):
         r = self.c.call(LIST, method="POST")
         self.assert_success(r, "xml", LIST)
 
+
+
+class CountedTotalRowsTest(NcpdTestCase):
+    """totalRows of a page filtered by nothing, a zone, a region or a status comes from counts
+    the store maintains (a million servers in one account): they must stay exact through
+    creates, every transition, terminations and restarts, in XML and JSON."""
+
+    def total(self, c, params, fmt):
+        r = c.call("getServerInstanceList", params + [("pageSize", "2"), ("pageNo", "1")],
+                   fmt=fmt)
+        return int(decode(r, fmt)[1]["totalRows"])
+
+    def truth(self, c, params):
+        r = c.call("getServerInstanceList", params, fmt="json")
+        return len(lenient_inner(r.body)["serverInstanceList"])
+
+    def check(self, c, when):
+        for params in ([], [("zoneNo", "2")], [("zoneNo", "3")], [("regionNo", "1")],
+                       [("serverInstanceStatusCode", "RUN")],
+                       [("serverInstanceStatusCode", "NSTOP")],
+                       [("serverInstanceStatusCode", "INIT")],
+                       [("zoneNo", "3"), ("serverInstanceStatusCode", "RUN")]):
+            for fmt in ("xml", "json"):
+                self.assertEqual(self.total(c, params, fmt), self.truth(c, params),
+                                 "%s: %s %s" % (when, params, fmt))
+
+    def test_counted_total_rows_stay_exact(self):
+        d = self.new_daemon(sim_step_ms=150)
+        c = d.client()
+        self.check(c, "seed")
+        made = []
+        for zone in ("2", "3", "3"):
+            r = c.call("createServerInstances", [("serverImageProductCode", "SPSW0LINUX000046"),
+                                                 ("zoneNo", zone), ("serverCreateCount", "3"),
+                                                 ("serverName", "cnt-" + zone + str(len(made)))],
+                       fmt="json")
+            made += [s["serverInstanceNo"] for s in lenient_inner(r.body)["serverInstanceList"]]
+        self.check(c, "creating")  # INIT and the intermediate states
+        wait_for(lambda: all(c.state(no)[:2] == ("RUN", "NULL") for no in made), timeout=20,
+                 message="created")
+        self.check(c, "created")
+        c.call("stopServerInstances", [("serverInstanceNoList.%d" % (i + 1), no)
+                                       for i, no in enumerate(made[:4])])
+        self.check(c, "stopping")
+        wait_for(lambda: all(c.state(no)[:2] == ("NSTOP", "NULL") for no in made[:4]),
+                 timeout=20, message="stopped")
+        c.call("terminateServerInstances", [("serverInstanceNoList.1", made[0]),
+                                            ("serverInstanceNoList.2", made[1])])
+        wait_for(lambda: c.state(made[0]) is None and c.state(made[1]) is None, timeout=20,
+                 message="terminated")
+        self.check(c, "after terminate")
+        d.kill9()
+        d.start()
+        self.check(c, "after kill -9")
+        self.assertEqual(transition_invariants(d.db, settled=False), [])
 
 if __name__ == "__main__":
     unittest.main()

@@ -222,6 +222,20 @@ class PrecedenceTest(unittest.TestCase):
             if k not in ("config",) and v != "********":
                 self.assertEqual(vals2[k][0], v, k)
 
+    def test_a_database_password_is_never_shown(self):
+        """A PostgreSQL URI's password (user:PASSWORD@ or password=) is masked by config show,
+        the start-up banner and the start log line."""
+        uri = "postgresql://ncpd:pw-in-uri@127.0.0.1:1/ncpd?password=pw-in-query&sslmode=disable"
+        vals, out = show(env=clean_env(NCPD_DB=uri, NCPD_MASTER_KEY="m" * 40))
+        self.assertEqual(vals["db"][0],
+                         "postgresql://ncpd:***@127.0.0.1:1/ncpd?password=***&sslmode=disable")
+        self.assertNotIn("pw-in", out)
+        # the start fails (nothing listens on port 1), and says so without the password
+        rc, out, err = ncpd("--listen", "127.0.0.1:0", env=clean_env(NCPD_DB=uri,
+                                                                    NCPD_MASTER_KEY="m" * 40))
+        self.assertNotEqual(rc, 0)
+        self.assertNotIn("pw-in", out + err)
+
     def test_secrets_are_refused_on_the_command_line(self):
         for flag in ("--admin-token", "--secret-key", "--master-key", "--access-key"):
             rc, _, err = ncpd(flag, "x", "--listen", "127.0.0.1:0")

@@ -6,12 +6,19 @@ restart); the claim, act, confirm path of VPC servers with a driver of its own
 (refusals undone with the objects made with the server, a claim recovered after
 kill -9)."""
 
+import os
+import shutil
+import tempfile
 import threading
 import time
 import unittest
 
 import ncpd_harness as H
-from vpc_util import KVM_IMAGE_NO, MSG, VpcCase, invalid, nic_list
+from hv_util import libvirt_args, write_catalog
+from vpc_util import KVM_IMAGE, KVM_IMAGE_NO, MSG, VpcCase, invalid, nic_list
+
+NO_BOOT_MSG = ("Not found product. Please check your input product. The server image %s "
+               "cannot boot on this platform: its catalogue entry has no boot source.")
 
 CREATING = (("INIT", "NULL"), ("INIT", "CREAT"), ("CREAT", "START"), ("RUN", "SETUP"))
 
@@ -109,6 +116,8 @@ class IsolationTest(VpcCase):
         after = H.lenient_inner(c.call("getServerInstanceList", fmt="json").body)
         self.assertEqual([s["serverInstanceNo"] for s in after["serverInstanceList"]],
                          [s["serverInstanceNo"] for s in classic["serverInstanceList"]])
+        # ... not even in the totals (the maintained server counts are the classic API's)
+        self.assert_classic_totals(c, len(classic["serverInstanceList"]))
         for fmt in ("json", "xml"):
             r = c.call("stopServerInstances", H.no_list([srv]), fmt=fmt)
             self.assert_api_error(r, fmt, 24120, MSG["24120"])
@@ -144,6 +153,24 @@ class IsolationTest(VpcCase):
         self.assertEqual(self.items(c, "vserver", "getAccessControlGroupDetail",
                                     [("accessControlGroupNo", "39995")]), [])
         self.assertEqual(self.server_state(c, srv), ("RUN", "NULL"))
+        self.terminate(c, srv)
+        self.assert_classic_totals(c, len(classic["serverInstanceList"]))
+
+    def assert_classic_totals(self, c, n):
+        """totalRows of the classic lists that the maintained counts answer (no filter,
+        zone, region, status) equal the classic servers listed."""
+        for params in ([], [("zoneNo", "2")], [("zoneNo", "3")], [("regionNo", "1")],
+                       [("serverInstanceStatusCode", "RUN")]):
+            for fmt in ("json", "xml"):
+                r = c.call("getServerInstanceList", params + [("pageSize", "1000")], fmt=fmt)
+                self.assertEqual(r.status, 200, r.body)
+                inner = H.decode(r, fmt)[1]
+                listed = len(H.lenient_inner(c.call("getServerInstanceList",
+                                                    params + [("pageSize", "1000")],
+                                                    fmt="json").body)["serverInstanceList"])
+                self.assertEqual(int(inner["totalRows"]), listed, (params, fmt))
+                if not params:
+                    self.assertEqual(listed, n)
 
 
 class CrashTest(VpcCase):
@@ -236,6 +263,34 @@ class ExternalDriverTest(VpcCase):
         d.start()
         c = d.client()
         self.wait(lambda: self.server_state(c, str(no)), ("NSTOP", "NULL"), (("RUN", "SHTDN"),))
+
+
+
+class LibvirtDriverTest(VpcCase):
+    """Under a driver of real machines (--driver libvirt, here libvirt's in-process
+    test:///default) a VPC server cannot boot: the VPC catalogue has no boot sources.
+    createServerInstances says so at once (the classic API's 10712 of an image without
+    a boot source), in the request's format, and makes nothing; the VPC network objects
+    work as under the simulator."""
+
+    def test_vpc_servers_are_refused_with_the_reason(self):
+        tmp = tempfile.mkdtemp(prefix="ncpd-v-libvirt-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        cat = write_catalog(os.path.join(tmp, "catalog.json"), {})
+        d = self.new_daemon(fixture=None, sim_step_ms=100,
+                            extra_args=libvirt_args(cat, "test:///default",
+                                                    os.path.join(tmp, "vm")))
+        c = d.client()
+        v = self.make_vpc(c, "10.63.0.0/16")
+        sub = self.make_subnet(c, v, "10.63.1.0/24")
+        params = [("vpcNo", v["vpc"]), ("subnetNo", sub), ("serverImageNo", KVM_IMAGE_NO)] + \
+            nic_list(v["acg"])
+        for fmt in ("json", "xml"):
+            self.fails(c, "vserver", "createServerInstances", params, 10712,
+                       NO_BOOT_MSG % KVM_IMAGE, fmt)
+        # nothing was made: no server, no interface holds the subnet, so it goes
+        self.ok(c, "vpc", "deleteSubnet", [("subnetNo", sub)])
+        self.wait(lambda: self.subnet_state(c, sub), None, ("TERMTING",))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,11 @@ SERVER_FIELDS = [
 CREATING = (("INIT", "NULL"), ("INIT", "CREAT"), ("CREAT", "START"), ("RUN", "SETUP"))
 
 
+def fingerprint_of(public_key_line):
+    """The MD5 fingerprint of an OpenSSH public key line's blob."""
+    md5 = hashlib.md5(base64.b64decode(public_key_line.split()[1])).hexdigest()
+    return ":".join(md5[i:i + 2] for i in range(0, 32, 2))
+
 class ServerTest(VpcCase):
 
     @classmethod
@@ -381,10 +386,7 @@ class ServerTest(VpcCase):
                 self.assertRegex(got["fingerprint"], r"^([0-9a-f]{2}:){15}[0-9a-f]{2}$")
                 self.assertTrue(got["publicKey"].startswith("ssh-rsa AAAA"))
                 # the public half of this very key: its MD5 fingerprint is the key's
-                blob = base64.b64decode(got["publicKey"].split()[1])
-                md5 = hashlib.md5(blob).hexdigest()
-                self.assertEqual(got["fingerprint"],
-                                 ":".join(md5[i:i + 2] for i in range(0, 32, 2)))
+                self.assertEqual(got["fingerprint"], fingerprint_of(got["publicKey"]))
                 self.fails(self.c, "vserver", "createLoginKey", [("keyName", name)], 10405,
                            MSG["10405"], fmt)
                 self.fails(self.c, "vserver", "createLoginKey", [("keyName", "Bad_Key")], 1100000,
@@ -411,6 +413,28 @@ class ServerTest(VpcCase):
         # keys are the account's, shared with the classic API (as on the platform)
         classic = self.c.call("getLoginKeyList", [("keyName", k2)], fmt="json")
         self.assertEqual([k["keyName"] for k in H.lenient_inner(classic.body)["loginKeyList"]], [k2])
+        # one public half per key (login_keys.public_key): a key the classic API made or
+        # imported shows it in the VPC list too
+        r = self.c.call("createLoginKey", [("keyName", "classic-made")], fmt="json")
+        self.assertEqual(r.status, 200, r.body)
+        got = self.one(self.c, "vserver", "getLoginKeyList", [("keyName", "classic-made")])
+        self.assertTrue(got["publicKey"].startswith("ssh-rsa AAAA"), got)
+        self.assertEqual(got["fingerprint"], fingerprint_of(got["publicKey"]))
+        line = "ssh-rsa " + got["publicKey"].split()[1] + " someone@example"
+        r = self.c.call("importLoginKey", [("keyName", "classic-imported"), ("publicKey", line)],
+                        fmt="json")
+        self.assertEqual(r.status, 200, r.body)
+        for fmt in FORMATS:
+            got = self.one(self.c, "vserver", "getLoginKeyList",
+                           [("keyName", "classic-imported")], fmt=fmt)
+            self.assertEqual(got["publicKey"], line)
+        # deleted and made again under the same name: the new key's half, not the old one's
+        old = self.one(self.c, "vserver", "getLoginKeyList", [("keyName", k2)])["publicKey"]
+        self.ok(self.c, "vserver", "deleteLoginKeys", [("keyNameList.1", k2)])
+        self.make_key(self.c, k2)
+        new = self.one(self.c, "vserver", "getLoginKeyList", [("keyName", k2)])
+        self.assertNotEqual(new["publicKey"], old)
+        self.assertEqual(new["fingerprint"], fingerprint_of(new["publicKey"]))
         # newest first, paging
         page = self.ok(self.c, "vserver", "getLoginKeyList", [("pageNo", "1"), ("pageSize", "1")])
         self.assertEqual([k["keyName"] for k in page["loginKeyList"]], [k2])

@@ -437,8 +437,11 @@ static void test_power_cycle(void **state)
     OK(O->start(D, &s, E));
     assert_true(rec_wait(m, 1001, NCP_DRV_POWER_ON));
     FAILS(O->start(D, &s, E), "starting ncpd-1001");
+    m = rec_mark();
     OK(O->reboot(D, &s, E));
     assert_int_equal(state_of(1001), NCP_DRV_POWER_ON);
+    /* test:/// restarts at once without an event: the driver reports it */
+    assert_true(rec_wait(m, 1001, NCP_DRV_POWER_ON));
 
     m = rec_mark();
     OK(O->force_off(D, 1001, E));
