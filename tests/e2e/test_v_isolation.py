@@ -6,6 +6,7 @@ restart); the claim, act, confirm path of VPC servers with a driver of its own
 (refusals undone with the objects made with the server, a claim recovered after
 kill -9)."""
 
+import http.client
 import os
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ import unittest
 
 import ncpd_harness as H
 from hv_util import libvirt_args, write_catalog
+from ops_util import metric, parse_metrics
 from vpc_util import KVM_IMAGE, KVM_IMAGE_NO, MSG, VpcCase, invalid, nic_list
 
 NO_BOOT_MSG = ("Not found product. Please check your input product. The server image %s "
@@ -171,6 +173,44 @@ class IsolationTest(VpcCase):
                 self.assertEqual(int(inner["totalRows"]), listed, (params, fmt))
                 if not params:
                     self.assertEqual(listed, n)
+
+    @H.skip_on_pg("the answer cache is off on PostgreSQL")
+    def test_vpc_reads_are_not_answered_from_the_answer_cache(self):
+        """The answer cache of polled reads (respcache.c) is the classic API's: a poll of
+        a VPC read of the same name always runs its transaction."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.d.port, timeout=15)
+        self.addCleanup(conn.close)
+
+        def poll(path, times):
+            for _ in range(times):
+                uri = path + "?responseFormatType=json"
+                ts = str(self.c.now_ms())
+                conn.request("GET", uri, headers={
+                    "x-ncp-apigw-timestamp": ts, "x-ncp-iam-access-key": self.c.access,
+                    "x-ncp-apigw-signature-v2": H.signature(self.c.secret, "GET", uri, ts,
+                                                            self.c.access)})
+                r = conn.getresponse()
+                self.assertEqual(r.status, 200, r.read())
+                r.read()
+
+        def hits():
+            m = http.client.HTTPConnection("127.0.0.1", self.d.port, timeout=10)
+            try:
+                m.request("GET", "/_ncpd/metrics")
+                text = m.getresponse().read().decode()
+            finally:
+                m.close()
+            return metric(parse_metrics(text)[0], "ncpd_answer_cache_hits_total")
+
+        before = hits()
+        poll(H.API_PREFIX + "getRegionList", 6)  # the classic one is cached here
+        self.assertGreaterEqual(hits() - before, 4)
+        for path in ("/vserver/v2/getRegionList", "/vserver/v2/getZoneList",
+                     "/vserver/v2/getLoginKeyList", "/vserver/v2/getAccessControlGroupList",
+                     "/vserver/v2/getServerImageProductList"):
+            before = hits()
+            poll(path, 6)
+            self.assertEqual(hits() - before, 0, path)
 
 
 class CrashTest(VpcCase):
