@@ -7,7 +7,7 @@ rules; empty values as absent parameters."""
 import unittest
 
 import ncpd_harness as H
-from vpc_util import FORMATS, MSG, VpcCase, invalid, required, unsupported
+from vpc_util import FORMATS, KVM_IMAGE_NO, MSG, VpcCase, invalid, required, unsupported
 
 
 class VpcTest(VpcCase):
@@ -407,6 +407,36 @@ class VpcTest(VpcCase):
                         fmt_in="query", path="/vpc/v2/getVpcDetail")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["getVpcDetailResponse"]["totalRows"], 1)
+
+    def test_python_sdk_nested_list_literal(self):
+        """The Python SDK sends a nested list as one pair holding Python's list literal:
+        networkInterfaceList.1.accessControlGroupNoList=['A', 'B']; the Go SDK's
+        ...accessControlGroupNoList.1=A&...2=B means the same."""
+        v = self.make_vpc(self.c, "10.19.0.0/16")
+        sub = self.make_subnet(self.c, v, "10.19.1.0/24")
+        g = self.one(self.c, "vserver", "createAccessControlGroup",
+                     [("vpcNo", v["vpc"]), ("accessControlGroupName", "py-acg")])
+        acg2 = g["accessControlGroupNo"]
+        self.wait(lambda: self.one(self.c, "vserver", "getAccessControlGroupDetail",
+                                   [("accessControlGroupNo", acg2)])
+                  ["accessControlGroupStatus"]["code"], "RUN", ("INIT", "SET"))
+        key, _ = self.make_key(self.c)
+        base = [("vpcNo", v["vpc"]), ("subnetNo", sub), ("serverImageNo", KVM_IMAGE_NO),
+                ("loginKeyName", key), ("networkInterfaceList.1.networkInterfaceOrder", "0")]
+        for fmt, acgs in (("json", "['%s', '%s']" % (v["acg"], acg2)),
+                          ("xml", '["%s","%s"]' % (acg2, v["acg"]))):
+            s = self.one(self.c, "vserver", "createServerInstances",
+                         base + [("networkInterfaceList.1.accessControlGroupNoList", acgs)],
+                         fmt=fmt)
+            nic = self.one(self.c, "vserver", "getNetworkInterfaceDetail",
+                           [("networkInterfaceNo", s["networkInterfaceNoList"][0])])
+            want = [a.strip(" '\"") for a in acgs[1:-1].split(",")]
+            self.assertEqual(nic["accessControlGroupNoList"], want, fmt)
+        # a comma outside the literal is no list
+        self.fails(self.c, "vserver", "createServerInstances",
+                   base + [("networkInterfaceList.1.accessControlGroupNoList.1",
+                            "%s,%s" % (v["acg"], acg2))],
+                   1100000, invalid("networkInterfaceList"))
 
 
 if __name__ == "__main__":
