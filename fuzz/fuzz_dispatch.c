@@ -13,9 +13,10 @@
  *
  * Input: up to 16 requests separated by the byte 0x1e. Each request is
  *     FLAGS ACTION '\n' QUERY '\n' BODY
- * ACTION is an action name (path /server/v2/ACTION), a raw path starting
- * with '/', "METHOD /path", or "!fault" (POST /_ncpd/faults with the admin
- * token: the fault switch). FLAGS is one byte:
+ * ACTION is an action name (path /server/v2/ACTION), "vpc:NAME" or
+ * "vserver:NAME" (/vpc/v2/NAME, /vserver/v2/NAME: the VPC APIs), a raw path
+ * starting with '/', "METHOD /path", or "!fault" (POST /_ncpd/faults with the
+ * admin token: the fault switch). FLAGS is one byte:
  *     bits 0-2  signature: 0-4 correct (v2 header), 5 correct (v1 header),
  *               6 over another URI, 7 expired timestamp (bit 3 set: none)
  *     bit 3     sign with account B's key instead of A's
@@ -42,8 +43,17 @@
  *     state); every row of such a kind belongs to a live resource of the same
  *     account; an attached disk's server and an associated IP's server are
  *     live servers of the account, and that server shows the IP as publicIp;
+ *   - the VPC platform (account B owns a VPC with a subnet from the set-up):
+ *     every VPC server is in a state the machine allows, shows an operation
+ *     iff it has a transition row, has its instance row (kind VPC server)
+ *     and its VPC fields; every transition row of a VPC object names a path
+ *     of vstate.c for its kind and a live object; every interface, block
+ *     storage and public IP attached to a server is attached to a live VPC
+ *     server of its account; VPC errors are responseError bodies (a 404
+ *     only for the actions this ncpd does not serve);
  *   - a request signed by one account leaves the other's servers, login
- *     keys, ACGs, disks, snapshots, public IPs, NAS volumes and images unchanged;
+ *     keys, ACGs, disks, snapshots, public IPs, NAS volumes, images and VPC
+ *     objects unchanged, and never shows their numbers;
  *   - no scheduler pass fails.
  * Set NCPD_FUZZ_LOG=1 to see ncpd's own log lines (internal error details). */
 #include <jansson.h>
@@ -65,6 +75,7 @@
 
 #include "act/act.h"
 #include "store/commit.h"
+#include "store/store_vpc.h"
 #include "domain/fixture.h"
 #include "domain/rstate.h"
 #include "domain/state.h"
@@ -74,6 +85,7 @@
 #include "store/store_res.h"
 #include "store/store_seed.h"
 #include "store/store_storage.h"
+#include "domain/vstate.h"
 #include "proto/auth.h"
 #include "proto/form.h"
 #include "util/clock.h"
@@ -114,6 +126,7 @@ static const char *const numbers_a[] = {"1021003", "1021004", "1021005", "102100
                                         "1021103", "1021203", "31260",   "31259",   "1021301"};
 static const char *const numbers_b[] = {"1021900", "1021902", "1021903"};
 static char acg_b_no[24]; /* B's default ACG, allocated at set-up */
+static char vpc_b[4][24]; /* B's VPC, its default network ACL and ACG, its subnet */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -313,6 +326,67 @@ static void restore_tables(void)
     data_version = ref_data_version();
 }
 
+/* One signed request of the set-up (account B), which must succeed. */
+static void setup_call(ncp_arena_t *a, const char *path, const char *body)
+{
+    char ts[32], sig[45];
+    snprintf(ts, sizeof(ts), "%" PRId64, now_ms);
+    ncp_auth_sign(SK_B, "POST", path, ts, AK_B, sig);
+    ncp_request_t rq = {.method = "POST", .raw_uri = path, .body = body,
+                        .body_len = strlen(body), .body_is_form = true, .h_timestamp = ts,
+                        .h_access_key = AK_B, .h_sig_v2 = sig};
+    ncp_response_t resp = {0};
+    ncp_buf_init(&resp.body, 1 << 20);
+    ncp_dispatch(&app, st, a, &rq, &resp);
+    if (resp.status != 200)
+        FAIL("set-up: %s %s -> %d %.*s", path, body, resp.status, (int)resp.body.len,
+             resp.body.data ? resp.body.data : "");
+    ncp_buf_release(&resp.body);
+    for (int i = 0; i < 4; i++) { /* transitions to their end */
+        now_ms += STEP_MS;
+        ncp_err_t err;
+        ncp_err_init(&err);
+        if (ncp_sched_run_due(app.sched, now_ms, &err) < 0)
+            FAIL("set-up: scheduler: %s", err.detail);
+    }
+}
+
+/* The first column of the one row of q (text), into out. */
+static void sql_text(const char *q, char *out, size_t cap)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(ref, q, -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
+        FAIL("set-up: %s: %s", q, sqlite3_errmsg(ref));
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+}
+
+/* Account B gets a VPC (with its defaults) and a subnet, so that isolation
+ * covers the VPC platform's objects too. */
+static void vpc_setup(void)
+{
+    ncp_arena_t *a = ncp_arena_new(64 * 1024);
+    ncp_err_t err;
+    ncp_err_init(&err);
+    app.drv.d = app.drv.ops->open(NULL, &err);
+    if (!app.drv.d)
+        FAIL("set-up: driver: %s", err.detail);
+    setup_call(a, "/vpc/v2/createVpc", "ipv4CidrBlock=10.77.0.0%2F16&vpcName=b-vpc");
+    sql_text("SELECT no FROM vpcs", vpc_b[0], sizeof(vpc_b[0]));
+    sql_text("SELECT no FROM nacls", vpc_b[1], sizeof(vpc_b[1]));
+    sql_text("SELECT no FROM vacgs", vpc_b[2], sizeof(vpc_b[2]));
+    char body[256];
+    snprintf(body, sizeof(body),
+             "vpcNo=%s&subnet=10.77.1.0%%2F24&zoneCode=KR-2&networkAclNo=%s&subnetTypeCode=PUBLIC",
+             vpc_b[0], vpc_b[1]);
+    setup_call(a, "/vpc/v2/createSubnet", body);
+    sql_text("SELECT no FROM subnets", vpc_b[3], sizeof(vpc_b[3]));
+    app.drv.ops->close(app.drv.d);
+    app.drv.d = NULL;
+    ncp_arena_free(a);
+    now_ms = T0_MS;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
@@ -410,6 +484,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (sqlite3_open_v2(db_path, &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
         FAIL("set-up: our connection: %s", sqlite3_errmsg(ref));
     sqlite3_busy_timeout(ref, 2000);
+    vpc_setup();
     snapshot_tables();
     scratch = ncp_arena_new(64 * 1024);
     arena = ncp_arena_new(64 * 1024);
@@ -539,9 +614,18 @@ static void check_response(const ncp_request_t *rq, const ncp_response_t *resp, 
         FAIL("answered in %s, %s was asked", is_json ? "JSON" : "XML",
              asked == NCP_FMT_JSON ? "JSON" : "XML");
     }
-    if ((s == 401 || s == 403 || s == 404) && !gateway) {
+    bool vpc_api = strncmp(rq->raw_uri, "/vpc/v2/", 8) == 0 ||
+                   strncmp(rq->raw_uri, "/vserver/v2/", 12) == 0;
+    bool unsupported = s == 404 && vpc_api &&
+                       (memmem(body, len, "is not supported by this ncpd", 29) != NULL);
+    if ((s == 401 || s == 403 || s == 404) && !gateway && !unsupported) {
         dump_response(rq, resp);
         FAIL("HTTP %d without a gateway error body", s);
+    }
+    /* the VPC APIs answer every error after the signature with a responseError */
+    if (vpc_api && gateway && s != 401 && s != 404 && s != 413) {
+        dump_response(rq, resp);
+        FAIL("a VPC API answered HTTP %d with a gateway body", s);
     }
     if (is_json) {
         json_error_t je;
@@ -777,6 +861,108 @@ static void walk_account(int64_t account, ncp_buf_t *out, const char *when)
     walk_resources(account, out, when);
 }
 
+/* A transition row of a VPC object: a path of vstate.c for its kind, on a
+ * live object (in the caller's read transaction). */
+static void check_vpc_transition(const ncp_trans_t *t, const char *when)
+{
+    const ncp_vpath_t *p = ncp_vstate_path((int)t->kind);
+    if (!p || p->res_kind != t->res_kind || t->step < 0 || t->step >= p->nsteps)
+        FAIL("%s: transition of %" PRId64 " (resource kind %d) has kind %d step %d", when, t->no,
+             (int)t->res_kind, (int)t->kind, t->step);
+    ncp_err_t err;
+    ncp_err_init(&err);
+    const char *status, *op;
+    int r = ncp_store_v_state(st, scratch, t->res_kind, t->no, &status, &op, &err);
+    if (r != 1)
+        FAIL("%s: transition of %" PRId64 " (resource kind %d) has no object", when, t->no,
+             (int)t->res_kind);
+}
+
+/* Rows of q (SQL on our own connection) that break an invariant: any row is
+ * a failure, described by its first column. */
+static void none_of(const char *q, const char *what, const char *when)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(ref, q, -1, &s, NULL) != SQLITE_OK)
+        FAIL("%s: %s: %s", when, q, sqlite3_errmsg(ref));
+    if (sqlite3_step(s) == SQLITE_ROW)
+        FAIL("%s: %s: %s", when, what, (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+}
+
+/* The VPC platform's invariants, read with our own connection. */
+_Static_assert(NCP_KIND_VSERVER == 66, "the query below names NCP_KIND_VSERVER as 66");
+static void check_vpc_rows(const char *when)
+{
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(ref,
+                           "SELECT s.no, s.status, s.op, (SELECT count(*) FROM transitions t"
+                           " WHERE t.no = s.no), (SELECT count(*) FROM vservers v"
+                           " WHERE v.no = s.no), (SELECT count(*) FROM instances i"
+                           " WHERE i.no = s.no AND i.kind = 66 AND i.deleted = 0"
+                           " AND i.account_id = s.account_id) FROM servers s WHERE s.vpc = 1",
+                           -1, &s, NULL) != SQLITE_OK)
+        FAIL("%s: vpc servers: %s", when, sqlite3_errmsg(ref));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        int64_t no = sqlite3_column_int64(s, 0);
+        int stt = sqlite3_column_int(s, 1), op = sqlite3_column_int(s, 2);
+        int trans = sqlite3_column_int(s, 3), fields = sqlite3_column_int(s, 4);
+        int inst = sqlite3_column_int(s, 5);
+        if (stt < 0 || stt >= NCP_ST__N || op < 0 || op >= NCP_OP__N ||
+            !ncp_state_valid((ncp_status_t)stt, (ncp_op_t)op))
+            FAIL("%s: VPC server %" PRId64 " in an illegal state (%d, %d)", when, no, stt, op);
+        if (op != NCP_OP_NULL && !trans)
+            FAIL("%s: VPC server %" PRId64 " shows an operation but has no transition", when, no);
+        if (!fields || !inst)
+            FAIL("%s: VPC server %" PRId64 " lacks its VPC fields (%d) or instance row (%d)",
+                 when, no, fields, inst);
+    }
+    sqlite3_finalize(s);
+    none_of("SELECT n.no FROM vnics n WHERE n.server_no <> 0 AND NOT EXISTS (SELECT 1 FROM"
+            " servers s WHERE s.no = n.server_no AND s.vpc = 1 AND s.account_id = n.account_id)",
+            "an interface is attached to no live VPC server of its account", when);
+    none_of("SELECT b.no FROM vstorages b WHERE b.server_no <> 0 AND NOT EXISTS (SELECT 1 FROM"
+            " servers s WHERE s.no = b.server_no AND s.vpc = 1 AND s.account_id = b.account_id)",
+            "a block storage is attached to no live VPC server of its account", when);
+    none_of("SELECT p.no FROM vpublic_ips p WHERE p.server_no <> 0 AND NOT EXISTS (SELECT 1"
+            " FROM servers s WHERE s.no = p.server_no AND s.vpc = 1"
+            " AND s.account_id = p.account_id)",
+            "a public IP is associated with no live VPC server of its account", when);
+    none_of("SELECT v.no FROM vservers v WHERE NOT EXISTS (SELECT 1 FROM servers s"
+            " WHERE s.no = v.no)", "VPC fields of no server", when);
+    none_of("SELECT s.no FROM subnets s WHERE NOT EXISTS (SELECT 1 FROM vpcs v"
+            " WHERE v.no = s.vpc_no AND v.account_id = s.account_id)",
+            "a subnet of no VPC of its account", when);
+    none_of("SELECT a.no FROM vacgs a WHERE NOT EXISTS (SELECT 1 FROM vpcs v"
+            " WHERE v.no = a.vpc_no AND v.account_id = a.account_id)",
+            "an ACG of no VPC of its account", when);
+}
+
+/* A fingerprint of an account's VPC objects (our own connection). */
+static void vpc_fingerprint(int64_t account, ncp_buf_t *out)
+{
+    static const char *const tables[] = {"vpcs", "subnets", "nacls", "route_tables", "vacgs",
+                                         "vnics", "vservers", "init_scripts", "vstorages",
+                                         "vpublic_ips"};
+    for (size_t k = 0; k < sizeof(tables) / sizeof(tables[0]); k++) {
+        char q[160];
+        snprintf(q, sizeof(q), "SELECT * FROM \"%s\" WHERE account_id = %" PRId64 " ORDER BY no",
+                 tables[k], account);
+        sqlite3_stmt *s;
+        if (sqlite3_prepare_v2(ref, q, -1, &s, NULL) != SQLITE_OK)
+            FAIL("fingerprint: %s: %s", q, sqlite3_errmsg(ref));
+        ncp_buf_printf(out, "%s:", tables[k]);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            for (int c = 0; c < sqlite3_column_count(s); c++) {
+                const unsigned char *t = sqlite3_column_text(s, c);
+                ncp_buf_printf(out, "%s|", t ? (const char *)t : "");
+            }
+            ncp_buf_puts(out, ";");
+        }
+        sqlite3_finalize(s);
+    }
+}
+
 static void check_store(const char *when)
 {
     ncp_err_t err;
@@ -792,6 +978,10 @@ static void check_store(const char *when)
     if (app.so->trans_due(st, scratch, INT64_MAX, MAXT, due, &n, &err) < 0)
         FAIL("%s: trans_due: %s", when, err.detail);
     for (size_t i = 0; i < n; i++) {
+        if (due[i].res_kind != NCP_KIND_SERVER && due[i].res_kind != NCP_KIND_VSERVER) {
+            check_vpc_transition(&due[i], when);
+            continue;
+        }
         ncp_server_t s;
         if (due[i].res_kind != NCP_KIND_SERVER) {
             /* a resource of issue 11: it exists in the row's account, in a transition */
@@ -822,6 +1012,7 @@ static void check_store(const char *when)
                  (int)due[i].kind);
     }
     app.so->commit(st, &err);
+    check_vpc_rows(when);
 }
 
 static void fingerprint(int64_t account, ncp_buf_t *out)
@@ -833,6 +1024,7 @@ static void fingerprint(int64_t account, ncp_buf_t *out)
         FAIL("fingerprint: begin: %s", err.detail);
     walk_account(account, out, "isolation");
     app.so->commit(st, &err);
+    vpc_fingerprint(account, out);
 }
 
 /* A 200 answer to one account never shows one of the other's resources in
@@ -843,7 +1035,9 @@ static void check_no_leak(const ncp_request_t *rq, const ncp_response_t *resp, b
         "serverInstanceNo",       "instanceNo",          "accessControlGroupConfigurationNo",
         "blockStorageInstanceNo", "publicIpInstanceNo",  "portForwardingConfigurationNo",
         "nasVolumeInstanceNo",    "memberServerImageNo", "originalServerInstanceNo",
-        "originalBlockStorageInstanceNo", "privateSubnetInstanceNo", "networkInterfaceNo"};
+        "originalBlockStorageInstanceNo", "privateSubnetInstanceNo", "networkInterfaceNo",
+        "vpcNo",                  "networkAclNo",        "accessControlGroupNo",
+        "subnetNo"};
     const char *nos[16];
     size_t n = 0;
     if (as_b) {
@@ -853,6 +1047,8 @@ static void check_no_leak(const ncp_request_t *rq, const ncp_response_t *resp, b
         for (size_t i = 0; i < sizeof(numbers_b) / sizeof(*numbers_b); i++)
             nos[n++] = numbers_b[i];
         nos[n++] = acg_b_no;
+        for (size_t i = 0; i < 4; i++)
+            nos[n++] = vpc_b[i];
     }
     char pat[128];
     for (size_t f = 0; f < sizeof(fields) / sizeof(*fields); f++)
@@ -916,6 +1112,10 @@ static void one_request(const request_t *r)
         *sp = '\0';
         method = act;
         path = sp + 1;
+    } else if (strncmp(act, "vpc:", 4) == 0) {
+        path = ncp_arena_printf(scratch, "/vpc/v2/%s", act + 4);
+    } else if (strncmp(act, "vserver:", 8) == 0) {
+        path = ncp_arena_printf(scratch, "/vserver/v2/%s", act + 8);
     } else {
         path = ncp_arena_printf(scratch, "/server/v2/%s", act);
     }
@@ -969,6 +1169,8 @@ static void one_request(const request_t *r)
     if (auth >= 6 && resp.status == 200 && !fault && !strstr(raw_uri, "_ncpd")) {
         const char *name = action_of(raw_uri);
         const ncp_action_t *a = ncp_spec_find(name, strlen(name));
+        for (int k = 1; !a && k < NCP_API__N; k++)
+            a = ncp_spec_api_find(ncp_spec_api((ncp_api_id_t)k), name, strlen(name));
         if (!a || !(a->flags & NCP_A_NOAUTH)) {
             dump_response(&rq, &resp);
             FAIL("request %d with a bad or missing signature (mode %d) was answered 200", req_no,

@@ -120,8 +120,8 @@ put("dispatch", "create-stop-terminate", seq(
         "&instanceTagList.1.tagKey=env&instanceTagList.1.tagValue=dev"
         "&blockDevicePartitionList.1.mountPoint=/data&blockDevicePartitionList.1.partitionSize=50"
         "&userData=IyEvYmluL3NoCmVjaG8gaGk=&responseFormatType=json"),
-    req("stopServerInstances", body="serverInstanceNoList.1=1030001"),
-    req("terminateServerInstances", body="serverInstanceNoList.1=1030001"),
+    req("stopServerInstances", body="serverInstanceNoList.1=1030007"),
+    req("terminateServerInstances", body="serverInstanceNoList.1=1030007"),
     req("getServerInstanceList", body="responseFormatType=json")))
 put("dispatch", "change-spec", seq(
     req("changeServerInstanceSpec", body="serverInstanceNo=1021005"
@@ -184,19 +184,19 @@ put("dispatch", "bad-input", seq(
         "&serverImageProductCode=SPSW0LINUX000046&serverDescription=%00"),
     req("getServerInstanceList", body="searchFilterName=serverName&searchFilterValue=%25_%27")))
 
-# issue 11: the classic resources (1030000 is the first number a request gets)
+# issue 11: the classic resources (1030007 is the first number a request gets)
 put("dispatch", "block-storage", seq(
     req("createBlockStorageInstance", body="serverInstanceNo=1021003&blockStorageSize=10"
         "&blockStorageName=fz-disk&diskDetailTypeCode=SSD"),
     req("stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b"\x00"),
     req("getBlockStorageInstanceList", body="serverInstanceNo=1021003&responseFormatType=json"),
-    req("detachBlockStorageInstances", body="blockStorageInstanceNoList.1=1030000"),
-    req("changeBlockStorageVolumeSize", body="blockStorageInstanceNo=1030000&blockStorageSize=20"),
-    req("attachBlockStorageInstance", body="serverInstanceNo=1021006&blockStorageInstanceNo=1030000"),
-    req("createBlockStorageSnapshotInstance", body="blockStorageInstanceNo=1030000"),
-    req("deleteBlockStorageInstances", body="blockStorageInstanceNoList.1=1030000"),
+    req("detachBlockStorageInstances", body="blockStorageInstanceNoList.1=1030007"),
+    req("changeBlockStorageVolumeSize", body="blockStorageInstanceNo=1030007&blockStorageSize=20"),
+    req("attachBlockStorageInstance", body="serverInstanceNo=1021006&blockStorageInstanceNo=1030007"),
+    req("createBlockStorageSnapshotInstance", body="blockStorageInstanceNo=1030007"),
+    req("deleteBlockStorageInstances", body="blockStorageInstanceNoList.1=1030007"),
     req("getBlockStorageSnapshotInstanceList", body="responseFormatType=json"),
-    req("deleteBlockStorageSnapshotInstances", body="blockStorageSnapshotInstanceNoList.1=1030001")))
+    req("deleteBlockStorageSnapshotInstances", body="blockStorageSnapshotInstanceNoList.1=1030008")))
 put("dispatch", "disk-work-stop", seq(
     req("attachBlockStorageInstance", body="serverInstanceNo=1021004&blockStorageInstanceNo=1021902"),
     req("createBlockStorageInstance", body="serverInstanceNo=1021004&blockStorageSize=20",
@@ -208,7 +208,7 @@ put("dispatch", "public-ip", seq(
     req("getPublicIpInstanceList", body="IsAssociated=true&responseFormatType=json"),
     req("disassociatePublicIpFromServerInstance", body="publicIpInstanceNo=1021203"),
     req("replaceServerInstanceAssociatedWithPublicIp",
-        body="publicIpInstanceNo=1030000&serverInstanceNo=1021006"),
+        body="publicIpInstanceNo=1030007&serverInstanceNo=1021006"),
     req("getPublicIpTargetServerInstanceList", body="zoneNo=3"),
     req("associatePublicIpWithServerInstance", body="publicIpInstanceNo=1021203"
         "&serverInstanceNo=1021003"),
@@ -231,38 +231,106 @@ put("dispatch", "nas", seq(
     req("createNasVolumeInstance", body="volumeName=fz01&volumeSize=500"
         "&volumeAllotmentProtocolTypeCode=NFS&accessControlRuleList.1.serverInstanceNo=1021003"
         "&accessControlRuleList.2.customIp=10.0.0.5&accessControlRuleList.2.writeAccess=false"),
-    req("addNasVolumeAccessControl", body="nasVolumeInstanceNo=1030000&serverInstanceNoList.1=1021004"),
-    req("removeNasVolumeAccessControl", body="nasVolumeInstanceNo=1030000"
+    req("addNasVolumeAccessControl", body="nasVolumeInstanceNo=1030007&serverInstanceNoList.1=1021004"),
+    req("removeNasVolumeAccessControl", body="nasVolumeInstanceNo=1030007"
         "&accessControlRuleList.1.customIp=10.0.0.5&serverInstanceNoList.1=1021003"),
-    req("getNasVolumeAccessControlRuleList", body="nasVolumeInstanceNo=1030000"),
-    req("changeNasVolumeSnapshotConfiguration", body="nasVolumeInstanceNo=1030000"
+    req("getNasVolumeAccessControlRuleList", body="nasVolumeInstanceNo=1030007"),
+    req("changeNasVolumeSnapshotConfiguration", body="nasVolumeInstanceNo=1030007"
         "&snapshotVolumeConfigurationRatio=20&snapshotVolumeConfigDayOfWeekTypeCode=MON"),
-    req("createNasVolumeSnapshot", body="nasVolumeInstanceNo=1030000"),
+    req("createNasVolumeSnapshot", body="nasVolumeInstanceNo=1030007"),
     req("getNasVolumeInstanceList", body="responseFormatType=json"),
-    req("getNasVolumeInstanceRatingList", body="nasVolumeInstanceNo=1030000"
+    req("getNasVolumeInstanceRatingList", body="nasVolumeInstanceNo=1030007"
         "&startTime=202401010000&endTime=202401010100&interval=30m"),
-    req("changeNasVolumeSize", body="nasVolumeInstanceNo=1030000&volumeSize=600"),
-    req("deleteNasVolumeInstance", body="nasVolumeInstanceNo=1030000")))
+    req("changeNasVolumeSize", body="nasVolumeInstanceNo=1030007&volumeSize=600"),
+    req("deleteNasVolumeInstance", body="nasVolumeInstanceNo=1030007")))
 put("dispatch", "images-tags", seq(
     req("createMemberServerImage", body="serverInstanceNo=1021005&memberServerImageName=fz-img"),
     req("stopServerInstances", body="serverInstanceNoList.1=1021005", flags=b"\x00"),
     req("getMemberServerImageList", body="responseFormatType=json"),
-    req("setMemberServerImageSharingPermission", body="memberServerImageNo=1030000"
+    req("setMemberServerImageSharingPermission", body="memberServerImageNo=1030007"
         "&targetLoginIdList.1=other"),
-    req("createServerInstances", body="memberServerImageNo=1030000&serverName=fz-copy",
+    req("createServerInstances", body="memberServerImageNo=1030007&serverName=fz-copy",
         flags=b"8"),
     req("createInstanceTags", body="instanceNoList.1=1021003&instanceTagList.1.tagKey=k"
         "&instanceTagList.1.tagValue=v"),
     req("getInstanceTagList", body="tagKeyList.1=k"),
     req("deleteInstanceTags", body="instanceNoList.1=1021003"),
-    req("deleteMemberServerImages", body="memberServerImageNoList.1=1030000")))
+    req("deleteMemberServerImages", body="memberServerImageNoList.1=1030007")))
 put("dispatch", "network-recreate", seq(
     req("getPrivateSubnetInstanceList", body="responseFormatType=json"),
     req("createNetworkInterface", body="privateSubnetInstanceNo=1021301"
         "&networkInterfaceName=fz-nic&networkInterfaceIp=10.200.3.10&serverInstanceNo=1021003"),
     req("getNetworkInterfaceList"),
-    req("detachNetworkInterface", body="networkInterfaceNo=1030000&serverInstanceNo=1021003"),
-    req("deleteNetworkInterface", body="networkInterfaceNo=1030000"),
+    req("detachNetworkInterface", body="networkInterfaceNo=1030007&serverInstanceNo=1021003"),
+    req("deleteNetworkInterface", body="networkInterfaceNo=1030007"),
     req("recreateServerInstance", body="serverInstanceNo=1021006"
         "&serverImageProductCode=SPSW0LINUX000046"),
     req("interruptServerInstance", body="serverInstanceNo=1021004")))
+# the VPC APIs: account B owns VPC 1030001 (network ACL 1030002, ACG 1030003, route
+# tables 1030004-1030005) and subnet 1030006 from the set-up; A's numbers start at 1030007
+VPC = "1030007"
+put("dispatch", "vpc-walk", seq(
+    req("vpc:createVpc", body="ipv4CidrBlock=10.1.0.0%2F16&vpcName=&responseFormatType=json"),
+    req("vpc:createSubnet", body="vpcNo=1030007&subnet=10.1.1.0%2F24&zoneCode=KR-2"
+        "&networkAclNo=1030008&subnetTypeCode=PUBLIC&usageTypeCode=&subnetName="),
+    req("vserver:createServerInstances", body="vpcNo=1030007&subnetNo=1030012"
+        "&serverImageNo=23214590&serverSpecCode=s2-g3&associateWithPublicIp=true"
+        "&networkInterfaceList.1.networkInterfaceOrder=0"
+        "&networkInterfaceList.1.accessControlGroupNoList.1=1030009&responseFormatType=json"),
+    req("vserver:getServerInstanceDetail", body="serverInstanceNo=1030013"),
+    req("vserver:stopServerInstances", body="serverInstanceNoList.1=1030013"),
+    req("vserver:changeServerInstanceSpec", body="serverInstanceNo=1030013&serverSpecCode=s4-g3"),
+    req("vserver:terminateServerInstances", body="serverInstanceNoList.1=1030013"),
+    req("vpc:deleteSubnet", body="subnetNo=1030012"),
+    req("vpc:deleteVpc", body="vpcNo=1030007&responseFormatType=json")))
+put("dispatch", "vpc-acg-nic", seq(
+    req("vpc:createVpc", body="ipv4CidrBlock=192.168.0.0%2F16&vpcName=fz-vpc"),
+    req("vpc:createSubnet", body="vpcNo=1030007&subnet=192.168.1.0%2F24&zoneCode=KR-1"
+        "&networkAclNo=1030008&subnetTypeCode=PRIVATE"),
+    req("vserver:createAccessControlGroup", body="vpcNo=1030007&accessControlGroupName=fz-acg"),
+    req("vserver:addAccessControlGroupInboundRule", body="vpcNo=1030007"
+        "&accessControlGroupNo=1030013&accessControlGroupRuleList.1.protocolTypeCode=TCP"
+        "&accessControlGroupRuleList.1.ipBlock=0.0.0.0%2F0&accessControlGroupRuleList.1.portRange=22"
+        "&accessControlGroupRuleList.2.protocolTypeCode=ICMP"
+        "&accessControlGroupRuleList.2.accessControlGroupSequence=1030009"),
+    req("vserver:createNetworkInterface", body="vpcNo=1030007&subnetNo=1030012"
+        "&accessControlGroupNoList.1=1030013&ip=192.168.1.10"),
+    req("vserver:addNetworkInterfaceAccessControlGroup", body="networkInterfaceNo=1030014"
+        "&accessControlGroupNoList.1=1030009"),
+    req("vserver:removeNetworkInterfaceAccessControlGroup", body="networkInterfaceNo=1030014"
+        "&accessControlGroupNoList.1=1030013&accessControlGroupNoList.2=1030009"),
+    req("vserver:getAccessControlGroupRuleList", body="accessControlGroupNo=1030013"),
+    req("vserver:deleteNetworkInterface", body="networkInterfaceNo=1030014"),
+    req("vserver:deleteAccessControlGroup", body="vpcNo=1030007&accessControlGroupNo=1030013")))
+put("dispatch", "vpc-storage-ip", seq(
+    req("vpc:createVpc", body="ipv4CidrBlock=172.16.0.0%2F16"),
+    req("vpc:createSubnet", body="vpcNo=1030007&subnet=172.16.0.0%2F28&zoneCode=KR-2"
+        "&networkAclNo=1030008&subnetTypeCode=PUBLIC"),
+    req("vserver:createServerInstances", body="vpcNo=1030007&subnetNo=1030012"
+        "&serverImageProductCode=SW.VSVR.OS.LNX64.ROCKY.0810.B050&serverCreateCount=2"
+        "&networkInterfaceList.1.networkInterfaceOrder=0"
+        "&networkInterfaceList.1.accessControlGroupNoList=%5B%271030009%27%5D"),
+    req("vserver:createBlockStorageInstance", body="blockStorageSize=20&serverInstanceNo=1030013"),
+    req("vserver:createBlockStorageInstance", body="blockStorageSize=10&zoneCode=KR-2"),
+    req("vserver:createPublicIpInstance", body="serverInstanceNo=1030013"),
+    req("vserver:detachBlockStorageInstances", body="blockStorageInstanceNoList.1=1030019"),
+    req("vserver:getBlockStorageInstanceList", body="serverInstanceNo=1030013"),
+    req("vserver:getPublicIpInstanceList", body="responseFormatType=json"),
+    req("vserver:deleteBlockStorageInstances", body="blockStorageInstanceNoList.1=1030019")))
+put("dispatch", "vpc-other-account", seq(
+    req("vpc:getVpcDetail", body="vpcNo=1030001&responseFormatType=json"),
+    req("vpc:deleteVpc", body="vpcNo=1030001"),
+    req("vpc:createSubnet", body="vpcNo=1030001&subnet=10.77.2.0%2F24&zoneCode=KR-2"
+        "&networkAclNo=1030002&subnetTypeCode=PUBLIC"),
+    req("vpc:getNetworkAclList", body="vpcNo=1030001", flags=b"8"),
+    req("vserver:getAccessControlGroupRuleList", body="accessControlGroupNo=1030003", flags=b"8"),
+    req("vserver:stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b"8"),
+    req("vserver:getServerInstanceDetail", body="serverInstanceNo=1021003")))
+put("dispatch", "vpc-bad-input", seq(
+    req("vpc:createVpc", body="responseFormatType=json&ipv4CidrBlock=%zz"),
+    req("vpc:createVpc", body="ipv4CidrBlock=10.0.0.1%2F16&vpcName=Bad"),
+    req("vpc:getVpcList", body="responseFormatType=json"),
+    req("vserver:createPlacementGroup"),
+    req("vserver:getServerImageList", body="hypervisorCodeList.1=KVM&hypervisorTypeCodeList.1="),
+    req("vserver:getServerSpecList"), req("vserver:getZoneList", body="regionCode=KR"),
+    req("/vserver/v2/createVpc"), req("vserver:createLoginKey", body="keyName=")))

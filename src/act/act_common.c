@@ -226,8 +226,9 @@ int act_server_resolve(ncp_ctx_t *ctx, const char *text, size_t len, ncp_server_
     int r = ctx->so->instance_get(ctx->st, no, &in, err);
     if (r < 0)
         return -1;
-    /* another account's number, whatever its kind, reads as unknown (D7) */
-    if (r == 0 || in.account_id != ctx->account_id || in.deleted) {
+    /* another account's number, whatever its kind, reads as unknown (D7), and
+     * so does any number of the VPC platform (the classic API never sees them) */
+    if (r == 0 || in.account_id != ctx->account_id || in.deleted || ncp_kind_is_vpc(in.kind)) {
         ncp_err_set(err, NCP_E_BAD_SERVER_NO);
         return -1;
     }
@@ -360,6 +361,15 @@ int act_claim_res(ncp_ctx_t *ctx, ncp_sched_res_t *r, ncp_tr_kind_t kind, const 
     return 0;
 }
 
+/* A server of either platform: a VPC server (s->vpc) has its own renderer. */
+static void emit_any_server(ncp_ctx_t *ctx, const ncp_server_t *s)
+{
+    if (s->vpc)
+        act_vserver_emit(ctx, s);
+    else
+        act_emit_server(ctx, s, false);
+}
+
 void act_respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_server_t *v,
                          const bool *ok, size_t n, int64_t total)
 {
@@ -368,7 +378,7 @@ void act_respond_servers(ncp_ctx_t *ctx, const ncp_err_t *status, const ncp_serv
     ncp_emit_list_begin(ctx->em, "serverInstanceList", "serverInstance");
     for (size_t i = 0; i < n; i++)
         if (!ok || ok[i])
-            act_emit_server(ctx, &v[i], false);
+            emit_any_server(ctx, &v[i]);
     ncp_emit_list_end(ctx->em);
     ncp_env_end(ctx->em);
 }
@@ -394,7 +404,7 @@ int act_respond_driven(ncp_ctx_t *ctx, ncp_err_t *err)
     ncp_emit_list_begin(ctx->em, "serverInstanceList", "serverInstance");
     for (size_t i = 0; i < n; i++)
         if (ctx->intents[i].ok)
-            act_emit_server(ctx, &ctx->intents[i].server, false);
+            emit_any_server(ctx, &ctx->intents[i].server);
     ncp_emit_list_end(ctx->em);
     ncp_env_end(ctx->em);
     return 0;

@@ -4,13 +4,22 @@
 #include "act/act.h"
 #include "domain/catalog.h"
 
-#define NCP_ACTION(n, fl, h) int act_##n(ncp_ctx_t *ctx, ncp_err_t *err);
 #define NCP_PARAM(n, t, fl, mi, ma, en, h)
 #define NCP_END(n)
+#define NCP_UNSUPPORTED(n, h)
+#define NCP_ACTION(n, fl, h) int act_##n(ncp_ctx_t *ctx, ncp_err_t *err);
 #include "spec/actions.def"
+#undef NCP_ACTION
+/* the VPC APIs (act_v*.c): act_vserver_<name>, act_vpc_<name> */
+#define NCP_ACTION(n, fl, h) int act_vserver_##n(ncp_ctx_t *ctx, ncp_err_t *err);
+#include "spec/vserver.def"
+#undef NCP_ACTION
+#define NCP_ACTION(n, fl, h) int act_vpc_##n(ncp_ctx_t *ctx, ncp_err_t *err);
+#include "spec/vpc.def"
 #undef NCP_ACTION
 #undef NCP_PARAM
 #undef NCP_END
+#undef NCP_UNSUPPORTED
 
 /* Rendered-object cache (fragcache.c): replays a ServerInstance rendered
  * earlier for the same (number, version, flags); flags encode format,
@@ -43,6 +52,11 @@ ncp_fmt_t act_rc_fmt(const act_rc_entry_t *e);
 
 /* Preparation steps (NCP_A_PREP): run before the transaction, result in ctx->prep. */
 int act_prep_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err);
+int act_prep_vserver_createLoginKey(ncp_ctx_t *ctx, ncp_err_t *err);
+
+/* One VPC ServerInstance (act_vserver.c; spec/vpc/vserver.md §1.1): the
+ * renderer of VPC servers wherever a server list is answered (s->vpc set). */
+void act_vserver_emit(ncp_ctx_t *ctx, const ncp_server_t *s);
 
 /* A number shown as a string (every ...No of the API). */
 void act_emit_no(ncp_emit_t *e, const char *name, int64_t no);

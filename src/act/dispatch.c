@@ -19,30 +19,65 @@
 
 typedef struct binding {
     const char *name;
-    ncp_handler_fn fn;
+    ncp_handler_fn fn; /* NULL: an NCP_UNSUPPORTED row */
 } binding_t;
 
-static const binding_t handlers[] = {
-#define NCP_ACTION(n, fl, h) {#n, act_##n},
+/* One array per action table, parallel to it (row i binds action i). */
 #define NCP_PARAM(n, t, fl, mi, ma, en, h)
 #define NCP_END(n)
+#define NCP_UNSUPPORTED(n, h) {#n, NULL},
+#define NCP_ACTION(n, fl, h) {#n, act_##n},
+static const binding_t handlers[] = {
 #include "spec/actions.def"
+};
+#undef NCP_ACTION
+#define NCP_ACTION(n, fl, h) {#n, act_vserver_##n},
+static const binding_t vserver_handlers[] = {
+#include "spec/vserver.def"
+};
+#undef NCP_ACTION
+#define NCP_ACTION(n, fl, h) {#n, act_vpc_##n},
+static const binding_t vpc_handlers[] = {
+#include "spec/vpc.def"
+};
 #undef NCP_ACTION
 #undef NCP_PARAM
 #undef NCP_END
+#undef NCP_UNSUPPORTED
+
+static const struct {
+    const binding_t *v;
+    size_t n;
+} bindings[NCP_API__N] = {
+    [NCP_API_SERVER] = {handlers, sizeof(handlers) / sizeof(handlers[0])},
+    [NCP_API_VSERVER] = {vserver_handlers, sizeof(vserver_handlers) / sizeof(vserver_handlers[0])},
+    [NCP_API_VPC] = {vpc_handlers, sizeof(vpc_handlers) / sizeof(vpc_handlers[0])},
 };
 
 /* Preparation steps of the actions flagged NCP_A_PREP. */
-static const binding_t preps[] = {
-    {"createLoginKey", act_prep_createLoginKey},
+static const struct {
+    ncp_api_id_t api;
+    const char *name;
+    ncp_handler_fn fn;
+} preps[] = {
+    {NCP_API_SERVER, "createLoginKey", act_prep_createLoginKey},
+    {NCP_API_VSERVER, "createLoginKey", act_prep_vserver_createLoginKey},
 };
 
-static ncp_handler_fn prep_of(const char *action)
+static ncp_handler_fn prep_of(const ncp_action_t *act)
 {
     for (size_t i = 0; i < sizeof(preps) / sizeof(preps[0]); i++)
-        if (strcmp(preps[i].name, action) == 0)
+        if (preps[i].api == act->api && strcmp(preps[i].name, act->name) == 0)
             return preps[i].fn;
     return NULL;
+}
+
+/* The handler of an action of any table (NULL for NCP_UNSUPPORTED rows). */
+static ncp_handler_fn handler_of(const ncp_action_t *act)
+{
+    const ncp_api_t *api = ncp_spec_api(act->api);
+    size_t i = (size_t)(act - api->actions);
+    return i < bindings[act->api].n ? bindings[act->api].v[i].fn : NULL;
 }
 
 ncp_handler_fn ncp_act_handler(const char *action)
@@ -55,14 +90,20 @@ ncp_handler_fn ncp_act_handler(const char *action)
 
 int ncp_act_check_table(void)
 {
-    size_t n;
-    const ncp_action_t *acts = ncp_spec_actions(&n);
-    if (ncp_spec_check_table() < 0 || n != sizeof(handlers) / sizeof(handlers[0]))
+    if (ncp_spec_check_table() < 0)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(acts[i].name, handlers[i].name) != 0 ||
-            !(acts[i].flags & NCP_A_PREP) != !prep_of(acts[i].name))
+    for (int k = 0; k < NCP_API__N; k++) {
+        const ncp_api_t *api = ncp_spec_api((ncp_api_id_t)k);
+        if (api->n != bindings[k].n)
             return -1;
+        for (size_t i = 0; i < api->n; i++) {
+            const ncp_action_t *a = &api->actions[i];
+            bool unsupported = (a->flags & NCP_A_UNSUPPORTED) != 0;
+            if (strcmp(a->name, bindings[k].v[i].name) != 0 || a->api != (ncp_api_id_t)k ||
+                unsupported != !bindings[k].v[i].fn || !(a->flags & NCP_A_PREP) != !prep_of(a))
+                return -1;
+        }
+    }
     return 0;
 }
 
@@ -88,23 +129,56 @@ static char *normalize_path(ncp_arena_t *a, const char *raw_uri)
     return p;
 }
 
+/* The action of a path of one of the APIs (/server/v2/, /vserver/v2/,
+ * /vpc/v2/: spec.h), looked up in that API's own table. */
 static route_t route(const char *path, const ncp_action_t **act_out)
 {
-    static const char prefix[] = "/server/v2/";
     if (strcmp(path, "/_ncpd/health") == 0)
         return R_HEALTH;
     if (strcmp(path, "/_ncpd/faults") == 0)
         return R_FAULTS;
-    if (strncmp(path, prefix, sizeof(prefix) - 1) != 0)
-        return R_NONE;
-    const char *name = path + sizeof(prefix) - 1;
-    if (strchr(name, '/'))
-        return R_NONE;
-    *act_out = ncp_spec_find(name, strlen(name));
-    return *act_out ? R_ACTION : R_NONE;
+    for (int k = 0; k < NCP_API__N; k++) {
+        const ncp_api_t *api = ncp_spec_api((ncp_api_id_t)k);
+        size_t pl = strlen(api->path);
+        if (strncmp(path, api->path, pl) != 0)
+            continue;
+        const char *name = path + pl;
+        if (strchr(name, '/'))
+            return R_NONE;
+        *act_out = ncp_spec_api_find(api, name, strlen(name));
+        return *act_out ? R_ACTION : R_NONE;
+    }
+    return R_NONE;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
+
+/* The VPC APIs answer every error of an action with a responseError body,
+ * never the gateway's {"error": ...}: the Terraform provider parses error
+ * bodies inside its retry loops with unchecked type assertions and panics
+ * on anything else (spec/vpc/README.md §1.5). Failed signatures stay the
+ * gateway's (they are answered before any API, as on the platform); an
+ * undecodable request is an invalid parameter, a database outage 503/1300. */
+static void vpc_error_body(ncp_err_t *err)
+{
+    ncp_err_t e;
+    ncp_err_init(&e);
+    if (err->code == NCP_E_INVALID_PARAM) { /* a NUL in responseFormatType: classic 910 */
+        ncp_err_set(&e, NCP_E_V_INVALID, "responseFormatType");
+        *err = e;
+        return;
+    }
+    if (ncp_err_kind(err->code) != NCP_ERR_GW || err->code == NCP_E_GW_AUTH)
+        return;
+    if (err->code == NCP_E_GW_UNAVAILABLE)
+        ncp_err_set(&e, NCP_E_V_UNAVAILABLE);
+    else if (err->code == NCP_E_GW_BAD_REQUEST)
+        ncp_err_set(&e, NCP_E_V_INVALID, "request (undecodable bytes)");
+    else
+        ncp_err_set(&e, NCP_E_V_INVALID, "request");
+    memcpy(e.detail, err->detail, sizeof(e.detail));
+    *err = e;
+}
 
 static void respond_error(ncp_response_t *resp, ncp_fmt_t fmt, const ncp_err_t *err)
 {
@@ -143,6 +217,21 @@ static int response_format(const ncp_kvs_t *kvs, ncp_fmt_t *fmt, ncp_err_t *err)
                                                                           : NCP_FMT_XML;
     }
     return 0;
+}
+
+/* Before parsing: JSON when the raw query or body asks for it in the very
+ * form SDKs write (`responseFormatType=json`), so that an answer to a
+ * request that turns out undecodable is still in the client's format (the
+ * VPC APIs answer those with a responseError body). */
+static ncp_fmt_t sniff_format(const ncp_request_t *req)
+{
+    static const char key[] = "responseFormatType=json";
+    const char *q = strchr(req->raw_uri, '?');
+    if (q && strcasestr(q, key))
+        return NCP_FMT_JSON;
+    if (req->body_len && req->body_is_form && memmem(req->body, req->body_len, key, sizeof(key) - 1))
+        return NCP_FMT_JSON;
+    return NCP_FMT_XML;
 }
 
 /* Unsealed secrets, per thread, keyed by the sealed bytes themselves: a
@@ -560,18 +649,24 @@ void ncp_dispatch(const ncp_app_t *app, ncp_store_t *st, ncp_arena_t *a,
         goto fail;
 
     ncp_kvs_t kvs = {0};
+    fmt = sniff_format(req); /* the format of an error of a request that does not parse */
     if (parse_params(a, req, &kvs, &err) < 0)
         goto fail;
-    if (response_format(&kvs, &fmt, &err) < 0 ||
-        ncp_spec_validate(act, &kvs, a, &ctx.args, &err) < 0)
+    if (response_format(&kvs, &fmt, &err) < 0)
+        goto fail;
+    if (act->flags & NCP_A_UNSUPPORTED) {
+        ncp_err_set(&err, NCP_E_V_UNSUPPORTED, act->name);
+        goto fail;
+    }
+    if (ncp_spec_validate(act, &kvs, a, &ctx.args, &err) < 0)
         goto fail;
 
     resp->sensitive = (act->flags & NCP_A_SECRET) != 0;
     ncp_emit_t em;
     ncp_emit_init(&em, fmt, &resp->body);
     ctx.em = &em;
-    ncp_handler_fn fn = ncp_act_handler(act->name);
-    if ((act->flags & NCP_A_PREP) && prep_of(act->name)(&ctx, &err) < 0)
+    ncp_handler_fn fn = handler_of(act);
+    if ((act->flags & NCP_A_PREP) && prep_of(act)(&ctx, &err) < 0)
         goto fail;
     if (write) {
         /* group commit: answered only after the batch's commit */
@@ -625,6 +720,8 @@ fail:
     explicit_bzero(secret, sizeof(secret));
     if (reading)
         app->so->rollback(st);
+    if (act && act->api != NCP_API_SERVER)
+        vpc_error_body(&err);
     respond_error(resp, fmt, &err);
     ncp_metrics_request(act ? act->name : NULL, err.code, m0); /* metrics hook */
     if (err.code == NCP_E_INTERNAL || app->log_requests)

@@ -22,8 +22,12 @@
 #define MAX_KEY 4096
 #define RID_LEN 36
 
-/* Reads whose answer is a function of the request and the committed database alone
- * (no clock, no driver): the ones clients poll. */
+/* Reads of the classic API (/server/v2) whose answer is a function of the request
+ * and the committed database alone (no clock, no driver): the ones clients poll.
+ * The VPC APIs' actions of the same names (/vserver/v2: getRegionList, getZoneList,
+ * the catalogue and key and ACG lists; getServerInstanceList is a P2 action there,
+ * answered "not supported") are not cached: what the Terraform provider polls
+ * there are the ...Detail reads, which no allowlist holds. */
 static const char *const cacheable[] = {
     "getServerInstanceList",
     "getRegionList",
@@ -90,7 +94,7 @@ static rc_table_t *table(bool create)
 
 bool act_rc_cacheable(const ncp_action_t *act)
 {
-    if (act->flags & (NCP_A_WRITE | NCP_A_SECRET | NCP_A_NOAUTH))
+    if (act->api != NCP_API_SERVER || (act->flags & (NCP_A_WRITE | NCP_A_SECRET | NCP_A_NOAUTH)))
         return false;
     for (size_t i = 0; i < sizeof(cacheable) / sizeof(cacheable[0]); i++)
         if (strcmp(act->name, cacheable[i]) == 0)

@@ -3,6 +3,8 @@
 #include "domain/catalog.h"
 
 #include <jansson.h>
+
+#include "domain/vcatalog.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -386,6 +388,12 @@ int ncp_catalog_load_file(const char *path, ncp_err_t *err)
         sc[i].content = jstr_opt(o, "initScriptContent", "");
         sc[i].os_type = jstr_opt(o, "osType", "LNX");
     }
+    /* the VPC platform's part, when the file has one (else the built-in one stays) */
+    json_t *vpc = json_object_get(root, "vpc");
+    if (ok && vpc && ncp_vcatalog_load_json(vpc, path, err) < 0) {
+        json_decref(root);
+        return -1;
+    }
     json_decref(root);
     c->regions = rg;
     c->zones = zn;
@@ -476,6 +484,7 @@ int ncp_catalog_dump(FILE *out)
                          s->description, "initScriptContent", s->content, "osType", s->os_type));
     }
     json_object_set_new(root, "initScripts", a);
+    json_object_set_new(root, "vpc", ncp_vcatalog_dump_json());
     int r = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', out);
     json_decref(root);

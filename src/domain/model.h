@@ -46,7 +46,27 @@ typedef enum ncp_kind {
     NCP_KIND_PF_CONFIG = 24,    /* port-forwarding configuration */
     NCP_KIND_NIC = 25,          /* network interface */
     NCP_KIND_SUBNET = 26,       /* private subnet */
+    /* the VPC platform (vpc_model.h); numbered apart (60-69) so that kinds
+     * added to the classic platform never collide with them (the value is
+     * stored in instances.kind and transitions.res_kind) */
+    NCP_KIND_VPC = 60,
+    NCP_KIND_VSUBNET = 61,     /* a VPC subnet */
+    NCP_KIND_NACL = 62,
+    NCP_KIND_ROUTE_TABLE = 63,
+    NCP_KIND_VACG = 64,        /* a VPC access control group */
+    NCP_KIND_VNIC = 65,        /* a VPC network interface */
+    NCP_KIND_VSERVER = 66,     /* a VPC server: a servers row plus its VPC fields */
+    NCP_KIND_INIT_SCRIPT = 67,
+    NCP_KIND_VSTORAGE = 68,    /* a VPC block storage */
+    NCP_KIND_VPUBLIC_IP = 69,  /* a VPC public IP */
 } ncp_kind_t;
+
+/* Kinds of the VPC platform: no action of the classic API sees them (they
+ * read as unknown numbers there), and the VPC APIs see nothing else. */
+static inline bool ncp_kind_is_vpc(ncp_kind_t k)
+{
+    return k >= NCP_KIND_VPC && k <= NCP_KIND_VPUBLIC_IP;
+}
 
 typedef struct ncp_instance {
     int64_t no;
@@ -87,6 +107,8 @@ typedef struct ncp_partition {
     const char *mount_point, *size;
 } ncp_partition_t;
 
+struct ncp_vserver;
+
 typedef struct ncp_server {
     int64_t no, account_id;
     const char *name, *description;
@@ -116,6 +138,9 @@ typedef struct ncp_server {
     size_t n_tags;
     ncp_partition_t *parts;
     size_t n_parts;
+    /* a VPC server (NCP_KIND_VSERVER): its VPC fields, loaded with it; NULL for
+     * a classic server. Claims, renderers and transitions follow it. */
+    const struct ncp_vserver *vpc;
 } ncp_server_t;
 
 /* Kinds of timed transitions (DECISIONS D5). */

@@ -1,4 +1,4 @@
-/* args.c: the command line of `ncpctl server ACTION` -> form pairs.
+/* args.c: the command line of `ncpctl server|vserver|vpc ACTION` -> form pairs.
  *
  * Every decision comes from the action table (spec/actions.def): which
  * names exist, their types, bounds, enum values and required flags. The
@@ -360,14 +360,16 @@ static size_t key_at(const char *s, size_t *key_len)
     return s[k] == '=' ? k + 1 : 0;
 }
 
-/* Position of name[0..len) in the '|'-separated field names, or -1. */
-static int field_index(const char *fields, const char *name, size_t len)
+/* Position of name[0..len) in the '|'-separated field names, or -1; *nested
+ * tells a list inside each item ("name.N" in the table, written "name"). */
+static int field_index(const char *fields, const char *name, size_t len, bool *nested)
 {
     int k = 0;
     for (const char *p = fields; p && *p; k++) {
         const char *bar = strchr(p, '|');
         size_t n = bar ? (size_t)(bar - p) : strlen(p);
-        if (n == len && strncmp(p, name, n) == 0)
+        *nested = n > 2 && p[n - 2] == '.' && p[n - 1] == 'N';
+        if ((*nested ? n - 2 : n) == len && strncmp(p, name, len) == 0)
             return k;
         p = bar ? bar + 1 : NULL;
     }
@@ -409,7 +411,8 @@ static int group_parse(const ncp_param_t *p, const char *g, size_t item, ncp_are
             return -1;
         }
         const char *field = ncp_arena_strndup(a, s, klen);
-        int fi = field_index(p->enums, field, klen);
+        bool nested;
+        int fi = field_index(p->enums, field, klen, &nested);
         if (fi < 0) {
             bad_field(p, item, field, a, err);
             return -1;
@@ -444,7 +447,16 @@ static int group_parse(const ncp_param_t *p, const char *g, size_t item, ncp_are
                            p->name, item, field);
             return -1;
         }
-        kvs_push(a, kvs, ncp_arena_printf(a, "%s.%zu.%s", p->name, item, field), val);
+        if (nested) {
+            /* a list inside the item: "a, b" -> field.1=a, field.2=b */
+            size_t m = 0;
+            char *save = NULL;
+            for (char *t = strtok_r(val, ", \t", &save); t; t = strtok_r(NULL, ", \t", &save))
+                kvs_push(a, kvs, ncp_arena_printf(a, "%s.%zu.%s.%zu", p->name, item, field, ++m),
+                         t);
+        } else {
+            kvs_push(a, kvs, ncp_arena_printf(a, "%s.%zu.%s", p->name, item, field), val);
+        }
         added++;
     }
     if (!added) {
@@ -479,8 +491,9 @@ static void unknown_param(const ncp_action_t *act, const char *arg, ncp_arena_t 
         cands[n++] = ncpctl_global_opts[k];
     char *name = ncp_arena_strndup(a, arg, name_len(arg));
     ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                   "unknown parameter %s for %s; did you mean %s? (ncpctl server %s --help)",
-                   shown(a, name), act->name, ncpctl_closest(name, cands, n), act->name);
+                   "unknown parameter %s for %s; did you mean %s? (ncpctl %s %s --help)",
+                   shown(a, name), act->name, ncpctl_closest(name, cands, n),
+                   ncp_spec_api(act->api)->name, act->name);
 }
 
 int ncpctl_args_parse(const ncp_action_t *act, int argc, char **argv, int from, ncp_arena_t *a,
@@ -498,8 +511,8 @@ int ncpctl_args_parse(const ncp_action_t *act, int argc, char **argv, int from, 
             if (r == 0) {
                 ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
                                "unexpected argument '%s': parameters are written --name value "
-                               "(ncpctl server %s --help)",
-                               shown(a, arg), act->name);
+                               "(ncpctl %s %s --help)",
+                               shown(a, arg), ncp_spec_api(act->api)->name, act->name);
                 return -1;
             }
             continue;
@@ -580,8 +593,8 @@ int ncpctl_args_parse(const ncp_action_t *act, int argc, char **argv, int from, 
         const ncp_param_t *p = &act->params[k];
         if ((p->flags & NCP_P_REQ) && !count[k]) {
             ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                           "%s needs --%s (%s); see ncpctl server %s --help", act->name, p->name,
-                           p->help, act->name);
+                           "%s needs --%s (%s); see ncpctl %s %s --help", act->name, p->name,
+                           p->help, ncp_spec_api(act->api)->name, act->name);
             return -1;
         }
         if (is_list(p->type) && count[k] &&

@@ -390,6 +390,12 @@ static struct curl_slist *add_header(struct curl_slist *h, const char *fmt, cons
 int ncpctl_client_call(ncpctl_client_t *cl, const char *action, const ncp_kvs_t *kvs, bool xml,
                        ncpctl_resp_t *resp, ncpctl_err_t *err)
 {
+    return ncpctl_client_call_api(cl, ncp_spec_api(NCP_API_SERVER), action, kvs, xml, resp, err);
+}
+
+int ncpctl_client_call_api(ncpctl_client_t *cl, const ncp_api_t *api, const char *action,
+                           const ncp_kvs_t *kvs, bool xml, ncpctl_resp_t *resp, ncpctl_err_t *err)
+{
     int ret = -1;
     struct curl_slist *hdrs = NULL;
     ncp_buf_t body, path, url;
@@ -402,7 +408,7 @@ int ncpctl_client_call(ncpctl_client_t *cl, const char *action, const ncp_kvs_t 
     ncp_form_add(&body, "responseFormatType", xml ? "xml" : "json");
     for (size_t i = 0; kvs && i < kvs->n; i++)
         ncp_form_add(&body, kvs->v[i].name, kvs->v[i].val);
-    ncp_buf_printf(&path, "%s/server/v2/%s", cl->prefix, action);
+    ncp_buf_printf(&path, "%s%s%s", cl->prefix, api->path, action);
     ncp_buf_printf(&url, "%s%s", cl->base, path.data);
 
     char ts[24], sig[45];

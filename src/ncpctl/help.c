@@ -9,10 +9,12 @@
 
 void ncpctl_help_main(FILE *out)
 {
-    fputs("ncpctl: command-line client of the NCP classic Server API (ncpd, NAVER Cloud)\n"
+    fputs("ncpctl: command-line client of the NCP Server APIs (ncpd, NAVER Cloud)\n"
           "\n"
           "usage:\n"
-          "  ncpctl server ACTION [--param value ...] [options]  call an action\n"
+          "  ncpctl server ACTION [--param value ...] [options]  call an action (classic)\n"
+          "  ncpctl vserver ACTION ...                            VPC compute (/vserver/v2)\n"
+          "  ncpctl vpc ACTION ...                                VPC network (/vpc/v2)\n"
           "  ncpctl server --help                                 list the actions\n"
           "  ncpctl server ACTION --help                          parameters of an action\n"
           "  ncpctl configure [--profile NAME]                    write ~/.ncloud/configure\n"
@@ -25,9 +27,10 @@ void ncpctl_help_main(FILE *out)
           "  --output FORMAT    json (default, indented), xml (the server's XML as is), table\n"
           "  --query FIELD      print FIELD (dotted path, e.g. serverInstanceStatus.code) of\n"
           "                     each list item, or of the answer itself (e.g. privateKey)\n"
-          "  --wait             after an action that starts a transition (create, start,\n"
-          "                     stop, attach, delete ...), wait until every resource of the\n"
-          "                     answer reaches its target state (ncpctl server ACTION --help)\n"
+          "  --wait             after an action marked [--wait] in its API's --help (create,\n"
+          "                     start, stop, attach, delete ... of servers, disks, public IPs,\n"
+          "                     VPCs, subnets), wait until every resource of the answer\n"
+          "                     reaches its target state\n"
           "  --timeout SECONDS  limit of --wait (default 300)\n"
           "  --ca-cert FILE     trust only the CA certificates of this PEM file for https://\n"
           "                     endpoints (default: the system's CA store)\n"
@@ -54,18 +57,40 @@ void ncpctl_help_configure(FILE *out)
           out);
 }
 
-void ncpctl_help_actions(FILE *out)
+void ncpctl_help_actions(const ncp_api_t *api, FILE *out)
 {
-    size_t n, w = 0;
-    const ncp_action_t *acts = ncp_spec_actions(&n);
-    for (size_t i = 0; i < n; i++)
-        if (strlen(acts[i].name) > w)
-            w = strlen(acts[i].name);
-    fputs("usage: ncpctl server ACTION [--param value ...] [options]\n\nactions:\n", out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "  %-*s  %s%s\n", (int)w, acts[i].name, acts[i].help,
-                ncpctl_wait_supported(acts[i].name) ? " [--wait]" : "");
-    fputs("\nncpctl server ACTION --help lists the parameters of ACTION.\n", out);
+    size_t w = 0, unsupported = 0;
+    for (size_t i = 0; i < api->n; i++)
+        if (strlen(api->actions[i].name) > w)
+            w = strlen(api->actions[i].name);
+    fprintf(out, "usage: ncpctl %s ACTION [--param value ...] [options]\n\nactions (%s%s):\n",
+            api->name, api->path, "{action}");
+    for (size_t i = 0; i < api->n; i++) {
+        const ncp_action_t *a = &api->actions[i];
+        if (a->flags & NCP_A_UNSUPPORTED) {
+            unsupported++;
+            continue;
+        }
+        fprintf(out, "  %-*s  %s%s\n", (int)w, a->name, a->help,
+                ncpctl_act_waits(a) ? " [--wait]" : "");
+    }
+    if (unsupported) {
+        fprintf(out, "\nnot supported by ncpd (they answer an error, docs/compat.md):\n ");
+        size_t col = 1;
+        for (size_t i = 0; i < api->n; i++) {
+            const ncp_action_t *a = &api->actions[i];
+            if (!(a->flags & NCP_A_UNSUPPORTED))
+                continue;
+            if (col + strlen(a->name) + 1 > 96) {
+                fputs("\n ", out);
+                col = 1;
+            }
+            fprintf(out, " %s", a->name);
+            col += strlen(a->name) + 1;
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "\nncpctl %s ACTION --help lists the parameters of ACTION.\n", api->name);
 }
 
 /* What the table allows for p, in a few words. */
@@ -130,7 +155,8 @@ void ncpctl_help_action(const ncp_action_t *act, FILE *out)
         if (strlen(cons) > wc)
             wc = strlen(cons);
     }
-    fprintf(out, "%s: %s\n\nusage: ncpctl server %s", act->name, act->help, act->name);
+    fprintf(out, "%s: %s\n\nusage: ncpctl %s %s", act->name, act->help,
+            ncp_spec_api(act->api)->name, act->name);
     for (size_t i = 0; i < act->nparams; i++) {
         const ncp_param_t *p = &act->params[i];
         if (!(p->flags & NCP_P_REQ))
@@ -185,11 +211,15 @@ void ncpctl_help_action(const ncp_action_t *act, FILE *out)
             shown_list = true;
         }
     }
-    if (ncpctl_wait_supported(act->name)) {
+    if (act->api == NCP_API_SERVER && ncpctl_wait_supported(act->name)) {
         char what[256];
         ncpctl_wait_describe(act->name, what, sizeof(what));
         fprintf(out, "\n%s (--timeout SECONDS, default 300).\n", what);
     }
+    if (act->api != NCP_API_SERVER && ncpctl_vwait_supported(act))
+        fputs("\n--wait polls the object's get...Detail every 500 ms until every object of\n"
+              "the answer reaches its target state (--timeout SECONDS, default 300).\n",
+              out);
     fputs("\noptions: --profile NAME, --endpoint URL, --output json|xml|table, --query FIELD,\n"
           "--wait, --timeout SECONDS (ncpctl --help)\n",
           out);
@@ -210,43 +240,70 @@ static void words_of(const ncp_param_t *p, FILE *out)
 
 static void bash_script(FILE *out)
 {
-    size_t n;
-    const ncp_action_t *acts = ncp_spec_actions(&n);
-    fputs("# bash completion for ncpctl, generated from ncpd's action table.\n"
+    fputs("# bash completion for ncpctl, generated from ncpd's action tables.\n"
           "# Load it with:  source <(ncpctl completion bash)\n"
           "\n"
           "_ncpctl_params() {\n"
-          "    case \"$1\" in\n",
+          "    case \"$1:$2\" in\n",
           out);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(out, "    %s) echo \"", acts[i].name);
-        for (size_t k = 0; k < acts[i].nparams; k++)
-            fprintf(out, "%s--%s", k ? " " : "", acts[i].params[k].name);
-        fputs("\" ;;\n", out);
+    for (int k = 0; k < NCP_API__N; k++) {
+        const ncp_api_t *api = ncp_spec_api((ncp_api_id_t)k);
+        for (size_t i = 0; i < api->n; i++) {
+            const ncp_action_t *a = &api->actions[i];
+            if (a->flags & NCP_A_UNSUPPORTED)
+                continue;
+            fprintf(out, "    %s:%s) echo \"", api->name, a->name);
+            for (size_t p = 0; p < a->nparams; p++)
+                fprintf(out, "%s--%s", p ? " " : "", a->params[p].name);
+            fputs("\" ;;\n", out);
+        }
     }
     fputs("    esac\n"
           "}\n"
           "\n"
           "_ncpctl_values() {\n"
-          "    case \"$1:$2\" in\n",
+          "    case \"$1:$2:$3\" in\n",
           out);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < acts[i].nparams; k++) {
-            const ncp_param_t *p = &acts[i].params[k];
-            if (p->type != NCP_T_BOOL && p->type != NCP_T_ENUM && p->type != NCP_T_LIST_ENUM)
-                continue;
-            fprintf(out, "    %s:--%s) echo \"", acts[i].name, p->name);
-            words_of(p, out);
-            fputs("\" ;;\n", out);
+    for (int k = 0; k < NCP_API__N; k++) {
+        const ncp_api_t *api = ncp_spec_api((ncp_api_id_t)k);
+        for (size_t i = 0; i < api->n; i++) {
+            const ncp_action_t *a = &api->actions[i];
+            for (size_t p = 0; p < a->nparams; p++) {
+                const ncp_param_t *pa = &a->params[p];
+                if (pa->type != NCP_T_BOOL && pa->type != NCP_T_ENUM &&
+                    pa->type != NCP_T_LIST_ENUM)
+                    continue;
+                fprintf(out, "    %s:%s:--%s) echo \"", api->name, a->name, pa->name);
+                words_of(pa, out);
+                fputs("\" ;;\n", out);
+            }
         }
     }
-    fputs("    *:--output) echo \"json xml table\" ;;\n"
-          "    *:--ca-cert) compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\" ;;\n"
-          "    *:--profile)\n"
+    fputs("    *:*:--output) echo \"json xml table\" ;;\n"
+          "    *:*:--ca-cert) compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\" ;;\n"
+          "    *:*:--profile)\n"
           "        [ -r \"$HOME/.ncloud/configure\" ] &&\n"
           "            sed -n 's/^[[:space:]]*\\[\\(.*\\)\\][[:space:]]*$/\\1/p' "
           "\"$HOME/.ncloud/configure\" ;;\n"
           "    esac\n"
+          "}\n"
+          "\n"
+          "_ncpctl_actions() {\n"
+          "    case \"$1\" in\n",
+          out);
+    for (int k = 0; k < NCP_API__N; k++) {
+        const ncp_api_t *api = ncp_spec_api((ncp_api_id_t)k);
+        fprintf(out, "    %s) echo \"", api->name);
+        bool first = true;
+        for (size_t i = 0; i < api->n; i++) {
+            if (api->actions[i].flags & NCP_A_UNSUPPORTED)
+                continue;
+            fprintf(out, "%s%s", first ? "" : " ", api->actions[i].name);
+            first = false;
+        }
+        fputs("\" ;;\n", out);
+    }
+    fputs("    esac\n"
           "}\n"
           "\n"
           "_ncpctl() {\n"
@@ -266,28 +323,26 @@ static void bash_script(FILE *out)
           "        -*) ;;\n"
           "        *)\n"
           "            if [ -z \"$cmd\" ]; then cmd=\"$w\"\n"
-          "            elif [ \"$cmd\" = server ] && [ -z \"$action\" ]; then action=\"$w\"\n"
+          "            elif [ -z \"$action\" ]; then\n"
+          "                case \"$cmd\" in server|vserver|vpc) action=\"$w\" ;; esac\n"
           "            fi ;;\n"
           "        esac\n"
           "        i=$((i + 1))\n"
           "    done\n"
-          "    vals=\"$(_ncpctl_values \"$action\" \"$prev\")\"\n"
+          "    vals=\"$(_ncpctl_values \"$cmd\" \"$action\" \"$prev\")\"\n"
           "    if [ -n \"$vals\" ]; then\n"
           "        COMPREPLY=($(compgen -W \"$vals\" -- \"$cur\"))\n"
           "        return 0\n"
           "    fi\n"
           "    case \"$cmd\" in\n"
-          "    \"\") COMPREPLY=($(compgen -W \"server configure completion help $globals\" "
-          "-- \"$cur\")) ;;\n"
-          "    server)\n"
+          "    \"\") COMPREPLY=($(compgen -W \"server vserver vpc configure completion help "
+          "$globals\" -- \"$cur\")) ;;\n"
+          "    server|vserver|vpc)\n"
           "        if [ -z \"$action\" ]; then\n"
-          "            COMPREPLY=($(compgen -W \"",
-          out);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%s", i ? " " : "", acts[i].name);
-    fputs(" --help\" -- \"$cur\"))\n"
+          "            COMPREPLY=($(compgen -W \"$(_ncpctl_actions \"$cmd\") --help\" "
+          "-- \"$cur\"))\n"
           "        else\n"
-          "            COMPREPLY=($(compgen -W \"$(_ncpctl_params \"$action\") $globals\" "
+          "            COMPREPLY=($(compgen -W \"$(_ncpctl_params \"$cmd\" \"$action\") $globals\" "
           "-- \"$cur\"))\n"
           "        fi ;;\n"
           "    configure) COMPREPLY=($(compgen -W \"--profile --help\" -- \"$cur\")) ;;\n"

@@ -1,6 +1,7 @@
-/* main.c: ncpctl, the command-line client of the NCP classic Server API.
+/* main.c: ncpctl, the command-line client of the NCP Server APIs: classic
+ * (server), and VPC compute (vserver) and network (vpc).
  *
- *   ncpctl [options] server ACTION [--param value ...] [options]
+ *   ncpctl [options] server|vserver|vpc ACTION [--param value ...] [options]
  *   ncpctl [options] configure [--profile NAME]
  *   ncpctl completion bash
  *
@@ -15,7 +16,8 @@
 
 #include <curl/curl.h>
 
-static const char *const commands[] = {"server", "configure", "completion", "help"};
+static const char *const commands[] = {"server", "vserver", "vpc", "configure", "completion",
+                                       "help"};
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void unknown_option(const char *arg, ncpctl_err_t *err)
@@ -62,17 +64,20 @@ static int run_action(const ncp_action_t *act, ncpctl_opts_t *o, const ncp_kvs_t
         goto cleanup;
     /* with --wait the action's answer is only read for its server numbers */
     bool xml = o->output == NCPCTL_OUT_XML;
-    if (ncpctl_client_call(cl, act->name, kvs, xml && !o->wait, &first, err) < 0)
+    if (ncpctl_client_call_api(cl, ncp_spec_api(act->api), act->name, kvs, xml && !o->wait,
+                               &first, err) < 0)
         goto cleanup;
     const ncpctl_resp_t *shown = &first;
     if (o->wait) {
-        if (ncpctl_wait_run(cl, act->name, &first, o->timeout_ms, xml, a, &final, err) < 0)
+        if ((act->api == NCP_API_SERVER
+                 ? ncpctl_wait_run(cl, act->name, &first, o->timeout_ms, xml, a, &final, err)
+                 : ncpctl_vwait_run(cl, act, &first, o->timeout_ms, xml, a, &final, err)) < 0)
             goto cleanup;
         /* zero servers to wait for: the (JSON) answer of the action is shown */
         if (final.json || final.is_xml)
             shown = &final;
     }
-    if (ncpctl_print(o, shown, stdout, err) < 0)
+    if (ncpctl_print(o, act->api, shown, stdout, err) < 0)
         goto cleanup;
     if (first.partial) {
         ncpctl_err_set(err, NCPCTL_EXIT_API, "partial success: HTTP %ld, returnCode %s: %s",
@@ -88,36 +93,36 @@ cleanup:
     return ret;
 }
 
-static int cmd_server(int argc, char **argv, int i, ncpctl_opts_t *o, ncp_arena_t *a,
-                      ncpctl_err_t *err)
+/* `ncpctl API ACTION ...` for API server, vserver or vpc: its own table. */
+static int cmd_api(const ncp_api_t *api, int argc, char **argv, int i, ncpctl_opts_t *o,
+                   ncp_arena_t *a, ncpctl_err_t *err)
 {
     if (leading_opts(o, argc, argv, &i, err) < 0)
         return -1;
     if (i >= argc) {
         if (o->help) {
-            ncpctl_help_actions(stdout);
+            ncpctl_help_actions(api, stdout);
             return 0;
         }
-        ncpctl_help_actions(stderr);
-        ncpctl_err_set(err, NCPCTL_EXIT_USAGE, "server: which action? (ncpctl server --help)");
+        ncpctl_help_actions(api, stderr);
+        ncpctl_err_set(err, NCPCTL_EXIT_USAGE, "%s: which action? (ncpctl %s --help)", api->name,
+                       api->name);
         return -1;
     }
     const char *name = argv[i++];
-    const ncp_action_t *act = ncp_spec_find(name, strlen(name));
+    const ncp_action_t *act = ncp_spec_api_find(api, name, strlen(name));
     if (!act) {
-        size_t n;
-        const ncp_action_t *acts = ncp_spec_actions(&n);
-        const char **names = ncp_arena_alloc(a, n * sizeof(char *));
-        for (size_t k = 0; k < n; k++)
-            names[k] = acts[k].name;
+        const char **names = ncp_arena_alloc(a, api->n * sizeof(char *));
+        for (size_t k = 0; k < api->n; k++)
+            names[k] = api->actions[k].name;
         char safe[160];
         snprintf(safe, sizeof(safe), "%.100s", name);
         for (char *p = safe; *p; p++)
             if ((unsigned char)*p < 0x20)
                 *p = '?';
         ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                       "unknown action '%s'; did you mean '%s'? (ncpctl server --help)", safe,
-                       ncpctl_closest(name, names, n));
+                       "unknown action '%s'; did you mean '%s'? (ncpctl %s --help)", safe,
+                       ncpctl_closest(name, names, api->n), api->name);
         return -1;
     }
     ncp_kvs_t kvs = {0};
@@ -127,11 +132,11 @@ static int cmd_server(int argc, char **argv, int i, ncpctl_opts_t *o, ncp_arena_
         ncpctl_help_action(act, stdout);
         return 0;
     }
-    if (o->wait && !ncpctl_wait_supported(act->name)) {
+    if (o->wait && !ncpctl_act_waits(act)) {
         ncpctl_err_set(err, NCPCTL_EXIT_USAGE,
-                       "--wait applies to the actions that start a transition (create, start, "
-                       "stop, reboot, terminate, attach, detach, associate ...), not to %s",
-                       act->name);
+                       "--wait applies to the actions with a target state (ncpctl %s --help "
+                       "marks them [--wait]), not to %s",
+                       api->name, act->name);
         return -1;
     }
     if (o->has_timeout && !o->wait) {
@@ -201,8 +206,8 @@ int main(int argc, char **argv)
         goto cleanup;
     }
     const char *cmd = argv[i++];
-    if (strcmp(cmd, "server") == 0) {
-        rc = cmd_server(argc, argv, i, &o, a, &err);
+    if (ncp_spec_api_named(cmd)) {
+        rc = cmd_api(ncp_spec_api_named(cmd), argc, argv, i, &o, a, &err);
     } else if (strcmp(cmd, "configure") == 0) {
         rc = cmd_configure(argc, argv, i, &o, &err);
     } else if (strcmp(cmd, "completion") == 0) {
@@ -217,11 +222,15 @@ int main(int argc, char **argv)
             rc = ncpctl_completion(i < argc ? argv[i] : NULL, stdout, &err);
         }
     } else if (strcmp(cmd, "help") == 0) {
-        const ncp_action_t *act = i < argc ? ncp_spec_find(argv[i], strlen(argv[i])) : NULL;
+        const ncp_api_t *api = i < argc ? ncp_spec_api_named(argv[i]) : NULL;
+        /* help API [ACTION], or help ACTION (of the classic API) */
+        const ncp_action_t *act =
+            api ? (i + 1 < argc ? ncp_spec_api_find(api, argv[i + 1], strlen(argv[i + 1])) : NULL)
+                : (i < argc ? ncp_spec_find(argv[i], strlen(argv[i])) : NULL);
         if (act)
             ncpctl_help_action(act, stdout);
-        else if (i < argc && strcmp(argv[i], "server") == 0)
-            ncpctl_help_actions(stdout);
+        else if (api)
+            ncpctl_help_actions(api, stdout);
         else
             ncpctl_help_main(stdout);
         rc = 0;
@@ -231,10 +240,15 @@ int main(int argc, char **argv)
         for (char *p = safe; *p; p++)
             if ((unsigned char)*p < 0x20)
                 *p = '?';
-        if (ncp_spec_find(cmd, strlen(cmd)))
+        const char *owner = NULL;
+        for (int k = 0; k < NCP_API__N && !owner; k++)
+            if (ncp_spec_api_find(ncp_spec_api((ncp_api_id_t)k), cmd, strlen(cmd)))
+                owner = ncp_spec_api((ncp_api_id_t)k)->name;
+        if (owner)
             ncpctl_err_set(&err, NCPCTL_EXIT_USAGE,
-                           "unknown command '%s'; actions go after 'server': ncpctl server %s",
-                           safe, safe);
+                           "unknown command '%s'; actions go after 'server', 'vserver' or 'vpc': "
+                           "ncpctl %s %s",
+                           safe, owner, safe);
         else
             ncpctl_err_set(&err, NCPCTL_EXIT_USAGE,
                            "unknown command '%s'; did you mean '%s'? (ncpctl --help)", safe,

@@ -1,10 +1,11 @@
 /* ncpctl_int.h: what the files of ncpctl share (the tool has no public header).
  *
- * Flow of one `ncpctl server ACTION ...` run (main.c):
+ * Flow of one `ncpctl server|vserver|vpc ACTION ...` run (main.c):
  *   args.c   argv -> global options + form pairs, checked against THE action table
  *   conf.c   flags > env > ~/.ncloud/configure -> key pair and endpoint
  *   client.c form body, ncp_auth_sign, libcurl POST, classification of the answer
  *   wait.c   --wait: polls the family's list until the target state (state.c, rstate.c)
+ *   vwait.c  --wait on the VPC APIs: polls each object's get...Detail
  *   print.c  JSON / XML / table / --query output
  *   help.c   help texts and the bash completion script, generated from the table
  *
@@ -138,13 +139,17 @@ void ncpctl_client_free(ncpctl_client_t *cl); /* NULL-safe */
  * HTTP status and NCP codes in the message) or transport error (exit 3). */
 int ncpctl_client_call(ncpctl_client_t *cl, const char *action, const ncp_kvs_t *kvs, bool xml,
                        ncpctl_resp_t *resp, ncpctl_err_t *err);
+/* The same for an action of any API (POST {endpoint}{api->path}{action}). */
+int ncpctl_client_call_api(ncpctl_client_t *cl, const ncp_api_t *api, const char *action,
+                           const ncp_kvs_t *kvs, bool xml, ncpctl_resp_t *resp, ncpctl_err_t *err);
 void ncpctl_resp_release(ncpctl_resp_t *r); /* NULL-safe, reusable after */
 
 /* ---- print.c --------------------------------------------------------------- */
 
 /* Writes the answer in the format of `o` (JSON, XML as received, table,
  * --query values). Usage error when --query names a field that is nowhere. */
-int ncpctl_print(const ncpctl_opts_t *o, const ncpctl_resp_t *r, FILE *out, ncpctl_err_t *err);
+int ncpctl_print(const ncpctl_opts_t *o, ncp_api_id_t api, const ncpctl_resp_t *r, FILE *out,
+                 ncpctl_err_t *err);
 
 /* Text of a scalar JSON value: strings raw, numbers, true/false; "" for
  * null. Objects and arrays as compact JSON. Caller frees. */
@@ -167,10 +172,30 @@ int ncpctl_wait_run(ncpctl_client_t *cl, const char *action, const ncpctl_resp_t
                     int64_t timeout_ms, bool xml, ncp_arena_t *a, ncpctl_resp_t *final,
                     ncpctl_err_t *err);
 
+/* ---- vwait.c: the same on the VPC APIs ---------------------------------------- */
+
+/* True when --wait applies to the action of the vserver or vpc API. */
+bool ncpctl_vwait_supported(const ncp_action_t *act);
+
+/* Polls each object of `first` with its get...Detail until it reaches the
+ * target state of `act`; `final` gets the last answer when there was one
+ * object (in XML when `xml`). Exit 1 on timeout or on an object that fails
+ * or vanishes. */
+int ncpctl_vwait_run(ncpctl_client_t *cl, const ncp_action_t *act, const ncpctl_resp_t *first,
+                     int64_t timeout_ms, bool xml, ncp_arena_t *a, ncpctl_resp_t *final,
+                     ncpctl_err_t *err);
+
+/* --wait for an action of any API */
+static inline bool ncpctl_act_waits(const ncp_action_t *act)
+{
+    return act->api == NCP_API_SERVER ? ncpctl_wait_supported(act->name)
+                                      : ncpctl_vwait_supported(act);
+}
+
 /* ---- help.c ---------------------------------------------------------------- */
 
 void ncpctl_help_main(FILE *out);
-void ncpctl_help_actions(FILE *out);
+void ncpctl_help_actions(const ncp_api_t *api, FILE *out);
 void ncpctl_help_action(const ncp_action_t *act, FILE *out);
 void ncpctl_help_configure(FILE *out);
 /* Prints the completion script for `shell` ("bash"); usage error otherwise. */

@@ -226,6 +226,18 @@ static const struct {
 #undef L
 };
 
+/* The same for VPC servers (/vserver/v2): flat zoneCode, the VPC and subnet. */
+static const col_t vserver_cols[] = {
+    {"NUMBER", "serverInstanceNo", 0},
+    {"NAME", "serverName", 0},
+    {"STATUS", "serverInstanceStatus.code", 0},
+    {"OPERATION", "serverInstanceOperation.code", 0},
+    {"PUBLIC_IP", "publicIp", 0},
+    {"ZONE", "zoneCode", 0},
+    {"VPC", "vpcNo", 0},
+    {"SUBNET", "subnetNo", 0},
+};
+
 /* Cell text: one line, "-" for absent or empty values. Caller frees. */
 static char *cell(json_t *item, const char *path)
 {
@@ -284,7 +296,7 @@ static void table_rows(FILE *out, col_t *cols, size_t ncols, json_t *rows)
     free(cells);
 }
 
-static void print_table(json_t *inner, FILE *out)
+static void print_table(json_t *inner, bool classic, FILE *out)
 {
     const char *name = NULL;
     json_t *list = payload_list(inner, &name);
@@ -305,13 +317,22 @@ static void print_table(json_t *inner, FILE *out)
         json_decref(one);
         return;
     }
+    if (strcmp(name, "serverInstanceList") == 0 &&
+        json_object_get(json_array_get(list, 0), "vpcNo")) {
+        col_t cols[sizeof(vserver_cols) / sizeof(vserver_cols[0])];
+        memcpy(cols, vserver_cols, sizeof(cols));
+        table_rows(out, cols, sizeof(cols) / sizeof(cols[0]), list);
+        return;
+    }
     if (strcmp(name, "serverInstanceList") == 0) {
         col_t cols[sizeof(server_cols) / sizeof(server_cols[0])];
         memcpy(cols, server_cols, sizeof(cols));
         table_rows(out, cols, sizeof(cols) / sizeof(cols[0]), list);
         return;
     }
-    for (size_t i = 0; i < sizeof(list_cols) / sizeof(list_cols[0]); i++)
+    /* the classic resources' columns (the VPC APIs' lists of the same names have
+     * other fields: every scalar field below) */
+    for (size_t i = 0; classic && i < sizeof(list_cols) / sizeof(list_cols[0]); i++)
         if (strcmp(name, list_cols[i].list) == 0) {
             col_t cols[16];
             memcpy(cols, list_cols[i].cols, list_cols[i].n * sizeof(col_t));
@@ -414,7 +435,8 @@ static int print_query(const char *q, json_t *inner, FILE *out, ncpctl_err_t *er
     return -1;
 }
 
-int ncpctl_print(const ncpctl_opts_t *o, const ncpctl_resp_t *r, FILE *out, ncpctl_err_t *err)
+int ncpctl_print(const ncpctl_opts_t *o, ncp_api_id_t api, const ncpctl_resp_t *r, FILE *out,
+                 ncpctl_err_t *err)
 {
     if (r->is_xml) {
         fwrite(r->body.data, 1, r->body.len, out);
@@ -425,7 +447,7 @@ int ncpctl_print(const ncpctl_opts_t *o, const ncpctl_resp_t *r, FILE *out, ncpc
     if (o->query)
         return print_query(o->query, r->inner, out, err);
     if (o->output == NCPCTL_OUT_TABLE) {
-        print_table(r->inner, out);
+        print_table(r->inner, api == NCP_API_SERVER, out);
         return 0;
     }
     char *s = json_dumps(r->json, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -63,7 +63,7 @@ int ncp_sched_transition_start(const ncp_store_ops_t *so, ncp_store_t *st, ncp_s
     if (so->server_set_state(st, s->no, s->status, s->op, 0, err) < 0)
         return -1;
     ncp_trans_t t = {.no = s->no,
-                     .res_kind = NCP_KIND_SERVER,
+                     .res_kind = s->vpc ? NCP_KIND_VSERVER : NCP_KIND_SERVER,
                      .account_id = s->account_id,
                      .kind = kind,
                      .step = 0,
@@ -86,7 +86,7 @@ int ncp_sched_claim(const ncp_store_ops_t *so, ncp_store_t *st, ncp_server_t *s,
         return -1;
     }
     ncp_trans_t t = {.no = s->no,
-                     .res_kind = NCP_KIND_SERVER,
+                     .res_kind = s->vpc ? NCP_KIND_VSERVER : NCP_KIND_SERVER,
                      .account_id = s->account_id,
                      .kind = kind,
                      .due_ms = NEVER_MS,
@@ -113,7 +113,7 @@ static const ncp_sched_kind_t *kind_of(ncp_kind_t k)
     case NCP_KIND_PUBLIC_IP: return &ncp_sched_publicip_kind;
     case NCP_KIND_NAS: return &ncp_sched_nas_kind;
     case NCP_KIND_MEMBER_IMAGE: return &ncp_sched_image_kind;
-    default: return NULL;
+    default: return ncp_sched_vpc_kind(k); /* sched_vpc.c: the VPC platform's kinds */
     }
 }
 

@@ -80,6 +80,8 @@ int ncp_sched_server_cascade(const ncp_sched_env_t *env, ncp_store_t *st, int64_
 /* recreate's first step: the pending image, name, user data and tags */
 int ncp_sched_recreate_apply(const ncp_sched_env_t *env, ncp_store_t *st, ncp_server_t *s,
                              ncp_err_t *err);
+/* The VPC platform's kinds (sched_vpc.c), or NULL. */
+const ncp_sched_kind_t *ncp_sched_vpc_kind(ncp_kind_t k);
 
 /* Puts t back due one step from now (a helper for step functions). */
 int ncp_sched_next(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t *t,

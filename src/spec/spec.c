@@ -11,29 +11,86 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/buf.h"
 #include "util/utf8.h"
 
-/* ---- the table ---------------------------------------------------------- */
+/* ---- the tables ---------------------------------------------------------- */
 
-#define NCP_ACTION(n, fl, h) static const ncp_param_t params_##n[] = {
+/* Each .def file is included twice: once for the parameter arrays (named
+ * with the table's prefix, since the APIs share action names), once for
+ * the actions. NCP_UNSUPPORTED rows have neither parameters nor handler. */
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define NCP_ACTION(n, fl, h) static const ncp_param_t CAT(PFX, n)[] = {
 #define NCP_PARAM(n, t, fl, mi, ma, en, h) {#n, t, fl, mi, ma, en, h},
 #define NCP_END(n) {NULL, 0, 0, 0, 0, NULL, NULL}};
+#define NCP_UNSUPPORTED(n, h)
+#define PFX params_
 #include "spec/actions.def"
+#undef PFX
+#define PFX vsparams_
+#include "spec/vserver.def"
+#undef PFX
+#define PFX vpcparams_
+#include "spec/vpc.def"
+#undef PFX
 #undef NCP_ACTION
 #undef NCP_PARAM
 #undef NCP_END
+#undef NCP_UNSUPPORTED
 
-static const ncp_action_t actions[] = {
-#define NCP_ACTION(n, fl, h) {#n, fl, h, params_##n, sizeof(params_##n) / sizeof(ncp_param_t) - 1},
+#define NCP_ACTION(n, fl, h)                                                                   \
+    {#n, fl, h, CAT(PFX, n), sizeof(CAT(PFX, n)) / sizeof(ncp_param_t) - 1, API},
 #define NCP_PARAM(n, t, fl, mi, ma, en, h)
 #define NCP_END(n)
+#define NCP_UNSUPPORTED(n, h) {#n, NCP_A_UNSUPPORTED, h, NULL, 0, API},
+#define PFX params_
+#define API NCP_API_SERVER
+static const ncp_action_t actions[] = {
 #include "spec/actions.def"
+};
+#undef PFX
+#undef API
+#define PFX vsparams_
+#define API NCP_API_VSERVER
+static const ncp_action_t vserver_actions[] = {
+#include "spec/vserver.def"
+};
+#undef PFX
+#undef API
+#define PFX vpcparams_
+#define API NCP_API_VPC
+static const ncp_action_t vpc_actions[] = {
+#include "spec/vpc.def"
+};
+#undef PFX
+#undef API
 #undef NCP_ACTION
 #undef NCP_PARAM
 #undef NCP_END
-};
+#undef NCP_UNSUPPORTED
 
 static const size_t n_actions = sizeof(actions) / sizeof(actions[0]);
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+static const ncp_api_t apis[NCP_API__N] = {
+    {NCP_API_SERVER, "server", "/server/v2/", actions, N_OF(actions)},
+    {NCP_API_VSERVER, "vserver", "/vserver/v2/", vserver_actions, N_OF(vserver_actions)},
+    {NCP_API_VPC, "vpc", "/vpc/v2/", vpc_actions, N_OF(vpc_actions)},
+};
+
+const ncp_api_t *ncp_spec_api(ncp_api_id_t id)
+{
+    return (unsigned)id < NCP_API__N ? &apis[id] : NULL;
+}
+
+const ncp_api_t *ncp_spec_api_named(const char *name)
+{
+    for (size_t i = 0; i < NCP_API__N; i++)
+        if (strcmp(apis[i].name, name) == 0)
+            return &apis[i];
+    return NULL;
+}
 
 const ncp_action_t *ncp_spec_actions(size_t *n_out)
 {
@@ -43,31 +100,37 @@ const ncp_action_t *ncp_spec_actions(size_t *n_out)
 
 int ncp_spec_check_table(void)
 {
-    for (size_t i = 1; i < n_actions; i++)
-        if (strcmp(actions[i - 1].name, actions[i].name) >= 0)
-            return -1;
+    for (size_t k = 0; k < NCP_API__N; k++)
+        for (size_t i = 1; i < apis[k].n; i++)
+            if (strcmp(apis[k].actions[i - 1].name, apis[k].actions[i].name) >= 0)
+                return -1;
     return 0;
 }
 
-const ncp_action_t *ncp_spec_find(const char *name, size_t len)
+const ncp_action_t *ncp_spec_api_find(const ncp_api_t *api, const char *name, size_t len)
 {
     if (memchr(name, '\0', len))
         return NULL;
-    size_t lo = 0, hi = n_actions;
+    size_t lo = 0, hi = api->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const char *m = actions[mid].name;
+        const char *m = api->actions[mid].name;
         int c = strncmp(m, name, len);
         if (c == 0 && m[len] != '\0')
             c = 1;
         if (c == 0)
-            return &actions[mid];
+            return &api->actions[mid];
         if (c < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     return NULL;
+}
+
+const ncp_action_t *ncp_spec_find(const char *name, size_t len)
+{
+    return ncp_spec_api_find(&apis[NCP_API_SERVER], name, len);
 }
 
 const ncp_param_t *ncp_spec_param(const ncp_action_t *act, const char *name)
@@ -95,6 +158,8 @@ const char *ncp_spec_type_name(ncp_ptype_t t)
 }
 
 /* ---- value checks ------------------------------------------------------- */
+
+static int parse_index_(const char *s, size_t len, uint32_t *out);
 
 /* An instance number: 1..19 decimal digits whose value fits int64 (what
  * the platform's Java backend parses as a long). Leading zeros are allowed
@@ -160,19 +225,50 @@ static const char *enum_match(ncp_arena_t *a, const char *enums, const char *s, 
     return NULL;
 }
 
-static int field_index(const char *fields, const char *s, size_t len)
+/* Field k of an OBJLIST whose name s[0..len) matches: exactly, or for a
+ * nested list field ("name.N" in `fields`) as "name" (sub 0: the whole
+ * list in one value) or "name.M" (sub M: one item). -1 when none. */
+static int field_find(const char *fields, const char *s, size_t len, uint32_t *sub)
 {
     int k = 0;
     const char *p = fields;
+    *sub = 0;
     while (p && *p) {
         const char *bar = strchr(p, '|');
         size_t n = bar ? (size_t)(bar - p) : strlen(p);
-        if (n == len && strncmp(p, s, len) == 0)
-            return k;
+        bool nested = n > 2 && p[n - 2] == '.' && p[n - 1] == 'N';
+        size_t base = nested ? n - 2 : n;
+        if (len >= base && strncmp(p, s, base) == 0) {
+            if (len == base)
+                return k;
+            if (nested && s[base] == '.' && parse_index_(s + base + 1, len - base - 1, sub) == 0)
+                return k;
+        }
         k++;
         p = bar ? bar + 1 : NULL;
     }
     return -1;
+}
+
+static int field_index(const char *fields, const char *s, size_t len)
+{
+    uint32_t sub;
+    int k = field_find(fields, s, len, &sub);
+    return k >= 0 && sub == 0 ? k : -1;
+}
+
+/* Is field k of `fields` a nested list ("name.N")? */
+static bool field_nested(const char *fields, int k)
+{
+    const char *p = fields;
+    for (; k > 0 && p; k--) {
+        p = strchr(p, '|');
+        p = p ? p + 1 : NULL;
+    }
+    if (!p)
+        return false;
+    size_t n = strcspn(p, "|");
+    return n > 2 && p[n - 2] == '.' && p[n - 1] == 'N';
 }
 
 static size_t count_fields(const char *fields)
@@ -183,7 +279,9 @@ static size_t count_fields(const char *fields)
     return n;
 }
 
-static void invalid(ncp_err_t *err, const char *name, size_t len)
+/* 910 for the classic API, 1100000 `Parameter is invalid. {name}` for the
+ * VPC APIs (spec/vpc/README.md §1.5). */
+static void invalid(const ncp_action_t *act, ncp_err_t *err, const char *name, size_t len)
 {
     char raw[160], safe[160];
     if (len >= sizeof(raw))
@@ -191,7 +289,7 @@ static void invalid(ncp_err_t *err, const char *name, size_t len)
     memcpy(raw, name, len);
     raw[len] = '\0';
     ncp_err_sanitize(safe, sizeof(safe), raw);
-    ncp_err_set(err, NCP_E_INVALID_PARAM, safe);
+    ncp_err_set(err, act->api == NCP_API_SERVER ? NCP_E_INVALID_PARAM : NCP_E_V_INVALID, safe);
 }
 
 /* ---- collection --------------------------------------------------------- */
@@ -200,6 +298,7 @@ static void invalid(ncp_err_t *err, const char *name, size_t len)
 typedef struct entry {
     uint32_t index;
     int field; /* OBJLIST field, else -1 */
+    uint32_t sub; /* item of a nested list field (1..), 0: the whole field */
     uint8_t src;
     const char *val;
     size_t len;
@@ -224,6 +323,8 @@ static int cmp_entry(const void *x, const void *y)
         return a->index < b->index ? -1 : 1;
     if (a->field != b->field)
         return a->field < b->field ? -1 : 1;
+    if (a->sub != b->sub)
+        return a->sub < b->sub ? -1 : 1;
     return (int)a->src - (int)b->src;
 }
 
@@ -234,7 +335,7 @@ static bool is_list(ncp_ptype_t t)
 }
 
 /* Parses a list index: positive decimal, at most 7 digits. */
-static int parse_index(const char *s, size_t len, uint32_t *out)
+static int parse_index_(const char *s, size_t len, uint32_t *out)
 {
     if (len == 0 || len > 7)
         return -1;
@@ -250,8 +351,8 @@ static int parse_index(const char *s, size_t len, uint32_t *out)
     return 0;
 }
 
-static int check_scalar(const ncp_param_t *p, ncp_arena_t *a, const char *v, size_t len,
-                        ncp_arg_t *out, ncp_err_t *err)
+static int check_scalar(const ncp_action_t *act, const ncp_param_t *p, ncp_arena_t *a,
+                        const char *v, size_t len, ncp_arg_t *out, ncp_err_t *err)
 {
     switch (p->type) {
     case NCP_T_STR:
@@ -299,8 +400,52 @@ static int check_scalar(const ncp_param_t *p, ncp_arena_t *a, const char *v, siz
         break;
     }
 bad:
-    invalid(err, p->name, strlen(p->name));
+    invalid(act, err, p->name, strlen(p->name));
     return -1;
+}
+
+/* Appends the items of one nested-list value to *joined (',' between items):
+ * "['1', '2']" (the Python SDK's literal, sub 0) or one item (sub > 0). */
+static int nested_append(ncp_arena_t *a, const char *v, size_t len, uint32_t sub,
+                         const char **joined, size_t *jlen)
+{
+    ncp_buf_t b;
+    ncp_buf_init(&b, 0);
+    if (*joined)
+        ncp_buf_append(&b, *joined, *jlen);
+    int ret = -1;
+    if (sub == 0 && len >= 2 && v[0] == '[' && v[len - 1] == ']') {
+        const char *p = v + 1, *end = v + len - 1;
+        while (p < end) {
+            const char *c = memchr(p, ',', (size_t)(end - p));
+            const char *q = c ? c : end, *x = p;
+            while (x < q && (*x == ' ' || *x == '\'' || *x == '"'))
+                x++;
+            const char *y = q;
+            while (y > x && (y[-1] == ' ' || y[-1] == '\'' || y[-1] == '"'))
+                y--;
+            if (y > x) {
+                if (b.len)
+                    ncp_buf_putc(&b, ',');
+                ncp_buf_append(&b, x, (size_t)(y - x));
+            }
+            p = c ? c + 1 : end;
+        }
+    } else {
+        if (memchr(v, ',', len))
+            goto cleanup;
+        if (len) {
+            if (b.len)
+                ncp_buf_putc(&b, ',');
+            ncp_buf_append(&b, v, len);
+        }
+    }
+    *joined = ncp_arena_strndup(a, b.data ? b.data : "", b.len);
+    *jlen = b.len;
+    ret = 0;
+cleanup:
+    ncp_buf_release(&b);
+    return ret;
 }
 
 int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t *a,
@@ -334,14 +479,17 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
             }
         }
         if (pi == act->nparams) {
-            invalid(err, kv->name, kv->name_len);
+            invalid(act, err, kv->name, kv->name_len);
             return -1;
         }
         const ncp_param_t *p = &act->params[pi];
         slot_t *s = &slots[pi];
+        /* the VPC APIs: an empty value is an absent parameter (README §1.4) */
+        if (act->api != NCP_API_SERVER && kv->val_len == 0)
+            continue;
         if (!is_list(p->type)) {
             if (s->scalar && s->scalar->src == kv->src) {
-                invalid(err, kv->name, kv->name_len);
+                invalid(act, err, kv->name, kv->name_len);
                 return -1;
             }
             s->scalar = kv; /* the body comes after the query: body wins */
@@ -350,14 +498,14 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
         entry_t e = {.index = 1, .field = -1, .src = kv->src, .val = kv->val, .len = kv->val_len};
         if (p->type == NCP_T_OBJLIST) {
             const char *dot = rest ? memchr(rest, '.', rest_len) : NULL;
-            if (!dot || parse_index(rest, (size_t)(dot - rest), &e.index) < 0 ||
-                (e.field = field_index(p->enums, dot + 1,
-                                       rest_len - (size_t)(dot - rest) - 1)) < 0) {
-                invalid(err, kv->name, kv->name_len);
+            if (!dot || parse_index_(rest, (size_t)(dot - rest), &e.index) < 0 ||
+                (e.field = field_find(p->enums, dot + 1, rest_len - (size_t)(dot - rest) - 1,
+                                      &e.sub)) < 0) {
+                invalid(act, err, kv->name, kv->name_len);
                 return -1;
             }
-        } else if (rest && parse_index(rest, rest_len, &e.index) < 0) {
-            invalid(err, kv->name, kv->name_len);
+        } else if (rest && parse_index_(rest, rest_len, &e.index) < 0) {
+            invalid(act, err, kv->name, kv->name_len);
             return -1;
         }
         slot_push(a, s, e);
@@ -377,7 +525,7 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
                 continue;
             }
             arg->present = true;
-            if (check_scalar(p, a, s->scalar->val, s->scalar->val_len, arg, err) < 0)
+            if (check_scalar(act, p, a, s->scalar->val, s->scalar->val_len, arg, err) < 0)
                 return -1;
             continue;
         }
@@ -392,14 +540,12 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
         /* drop duplicates of one index: same source is an error, body wins */
         size_t m = 0;
         for (size_t k = 0; k < s->n; k++) {
-            if (m && s->e[m - 1].index == s->e[k].index && s->e[m - 1].field == s->e[k].field) {
+            if (m && s->e[m - 1].index == s->e[k].index && s->e[m - 1].field == s->e[k].field &&
+                s->e[m - 1].sub == s->e[k].sub) {
                 if (s->e[m - 1].src == s->e[k].src) {
                     char name[96];
-                    if (p->type == NCP_T_OBJLIST)
-                        snprintf(name, sizeof(name), "%s.%u", p->name, s->e[k].index);
-                    else
-                        snprintf(name, sizeof(name), "%s.%u", p->name, s->e[k].index);
-                    invalid(err, name, strlen(name));
+                    snprintf(name, sizeof(name), "%s.%u", p->name, s->e[k].index);
+                    invalid(act, err, name, strlen(name));
                     return -1;
                 }
                 s->e[m - 1] = s->e[k];
@@ -413,7 +559,7 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
             if (k == 0 || s->e[k].index != s->e[k - 1].index)
                 items++;
         if ((p->max && (int64_t)items > p->max) || (int64_t)items < p->min) {
-            invalid(err, p->name, strlen(p->name));
+            invalid(act, err, p->name, strlen(p->name));
             return -1;
         }
         arg->present = true;
@@ -423,16 +569,33 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
             arg->nfields = nf;
             arg->items = ncp_arena_alloc(a, items * nf * sizeof(char *));
             arg->lens = ncp_arena_alloc(a, items * nf * sizeof(size_t));
+            uint8_t *whole = ncp_arena_alloc(a, items * nf); /* nested: a sub-0 value seen */
             size_t item = 0;
             for (size_t k = 0; k < s->n; k++) {
                 if (k && s->e[k].index != s->e[k - 1].index)
                     item++;
+                size_t slot = item * nf + (size_t)s->e[k].field;
                 if (memchr(s->e[k].val, '\0', s->e[k].len)) {
-                    invalid(err, p->name, strlen(p->name));
+                    invalid(act, err, p->name, strlen(p->name));
                     return -1;
                 }
-                arg->items[item * nf + (size_t)s->e[k].field] = s->e[k].val;
-                arg->lens[item * nf + (size_t)s->e[k].field] = s->e[k].len;
+                if (!field_nested(p->enums, s->e[k].field)) {
+                    if (s->e[k].sub) { /* "field.M" of a field that is no list */
+                        invalid(act, err, p->name, strlen(p->name));
+                        return -1;
+                    }
+                    arg->items[slot] = s->e[k].val;
+                    arg->lens[slot] = s->e[k].len;
+                    continue;
+                }
+                /* one value for the whole nested list, or items: not both */
+                if ((s->e[k].sub && whole[slot]) || (!s->e[k].sub && arg->items[slot]) ||
+                    nested_append(a, s->e[k].val, s->e[k].len, s->e[k].sub, &arg->items[slot],
+                                  &arg->lens[slot]) < 0) {
+                    invalid(act, err, p->name, strlen(p->name));
+                    return -1;
+                }
+                whole[slot] |= s->e[k].sub == 0;
             }
             continue;
         }
@@ -441,7 +604,7 @@ int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t
         for (size_t k = 0; k < s->n; k++) {
             ncp_arg_t one = {0};
             if (!(p->flags & NCP_P_RAW)) {
-                if (check_scalar(p, a, s->e[k].val, s->e[k].len, &one, err) < 0)
+                if (check_scalar(act, p, a, s->e[k].val, s->e[k].len, &one, err) < 0)
                     return -1;
             } else {
                 one.s = s->e[k].val;

@@ -24,6 +24,18 @@
                            * the write lock or delays the group-commit batch */
 #define NCP_A_SECRET 0x20u /* answers a secret (private key, root password): the request's
                             * memory and its response are wiped once sent */
+#define NCP_A_UNSUPPORTED 0x40u /* an action of the API this ncpd does not serve: listed so
+                                 * that it answers a clear error (NCP_E_V_UNSUPPORTED) rather
+                                 * than a 404 gateway body; it has no parameters or handler */
+
+/* The APIs ncpd serves, each with its own action table (its own .def file)
+ * and path prefix; the same validator, dispatcher and engine serve them all. */
+typedef enum ncp_api_id {
+    NCP_API_SERVER = 0,  /* classic /server/v2 (actions.def) */
+    NCP_API_VSERVER = 1, /* VPC compute /vserver/v2 (vserver.def) */
+    NCP_API_VPC = 2,     /* VPC network /vpc/v2 (vpc.def) */
+    NCP_API__N
+} ncp_api_id_t;
 
 typedef enum ncp_ptype {
     NCP_T_STR,      /* UTF-8 text, length in characters within [min,max] */
@@ -56,7 +68,16 @@ typedef struct ncp_action {
     const char *help;
     const ncp_param_t *params;
     size_t nparams;
+    ncp_api_id_t api;   /* the table the action belongs to */
 } ncp_action_t;
+
+typedef struct ncp_api {
+    ncp_api_id_t id;
+    const char *name;   /* "server", "vserver", "vpc": the ncpctl command */
+    const char *path;   /* "/server/v2/": the path prefix of its actions */
+    const ncp_action_t *actions; /* sorted by name */
+    size_t n;
+} ncp_api_t;
 
 typedef struct ncp_arg {
     bool present;
@@ -77,14 +98,28 @@ typedef struct ncp_args {
 
 #define NCP_LIST_MAX 1000
 
+/* The classic table (NCP_API_SERVER). */
 const ncp_action_t *ncp_spec_find(const char *name, size_t len);
 const ncp_action_t *ncp_spec_actions(size_t *n_out);
-/* 0 when the table is sorted and unique, else -1 (checked at start-up). */
+/* 0 when every table is sorted and unique, else -1 (checked at start-up). */
 int ncp_spec_check_table(void);
+
+/* The table of an API; by its ncpctl name ("server", "vserver", "vpc"), or
+ * NULL; and an action of that table (NULL when it has none of that name). */
+const ncp_api_t *ncp_spec_api(ncp_api_id_t id);
+const ncp_api_t *ncp_spec_api_named(const char *name);
+const ncp_action_t *ncp_spec_api_find(const ncp_api_t *api, const char *name, size_t len);
 const ncp_param_t *ncp_spec_param(const ncp_action_t *act, const char *name);
 
 /* Validates `kvs` against `act`. `responseFormatType` is skipped (the
- * dispatcher reads it). Errors: 900 missing, 910 unknown/repeated/invalid. */
+ * dispatcher reads it). Errors: 900 missing, 910 unknown/repeated/invalid.
+ * The VPC APIs (vserver, vpc) differ in two ways (spec/vpc/README.md §1.4,
+ * §1.5): an empty value means the parameter is absent (Terraform sends
+ * `vpcName=` for an unset name), and an invalid one is 1100000
+ * `Parameter is invalid. {name}` instead of 910. OBJLIST fields named
+ * `field.N` in `enums` are lists inside each item (`list.1.field.2=x`, or
+ * the Python SDK's `list.1.field=['x', 'y']`); their items are joined with
+ * ',' in index order (numbers only: nested lists hold instance numbers). */
 int ncp_spec_validate(const ncp_action_t *act, const ncp_kvs_t *kvs, ncp_arena_t *a,
                       ncp_args_t *out, ncp_err_t *err);
 

@@ -138,7 +138,7 @@ static const char *const sql[Q__N] = {
                    " WHERE account_id=?1 AND name=?2",
     [Q_KEY2_DELETE] = "DELETE FROM login_keys WHERE account_id=?1 AND name=?2",
     [Q_KEY2_USERS] = "SELECT count(*) FROM servers WHERE account_id=?1 AND login_key=?2",
-    [Q_NAME_TAKEN] = "SELECT 1 FROM servers WHERE account_id=?1 AND name=?2 LIMIT 1",
+    [Q_NAME_TAKEN] = "SELECT 1 FROM servers WHERE account_id=?1 AND name=?2 AND vpc = 0 LIMIT 1",
     [Q_IP_TAKEN] = "SELECT 1 FROM servers WHERE zone_no=?1 AND private_ip=?2 LIMIT 1",
     [Q_SP] = "SAVEPOINT req",
     [Q_SP_RELEASE] = "RELEASE SAVEPOINT req",
@@ -149,7 +149,7 @@ static const char *const sql[Q__N] = {
                      " RETURNING times",
     [Q_FAULT_CLEAN] = "DELETE FROM faults WHERE op=?1 AND no=?2 AND times <= 0",
     [Q_TRANS_COUNT] = "SELECT count(*) FROM transitions",
-    [Q_SERVER_KEY] = "SELECT account_id, zone_no, status FROM servers WHERE no=?1",
+    [Q_SERVER_KEY] = "SELECT account_id, zone_no, status, vpc FROM servers WHERE no=?1",
     [Q_COUNT_ADJ] = "INSERT INTO server_counts(account_id, zone_no, status, n)"
                     " VALUES(?1, ?2, ?3, ?4) ON CONFLICT(account_id, zone_no, status)"
                     " DO UPDATE SET n = server_counts.n + excluded.n",
@@ -781,11 +781,14 @@ static int64_t region_of(int64_t zone_no)
  * server_counts holds how many servers each (account, zone, status) has, so
  * that totalRows of a list filtered by nothing but zone, region or status is
  * exact without counting rows (a million servers in one account). Every
- * write of a server's account, zone or status goes through here. */
+ * write of a server's account, zone or status goes through here. The counts
+ * are the classic API's: a VPC server (servers.vpc = 1, issue 12) is in none
+ * of them (ncp_st_server_mark_vpc takes it out when it is flagged). */
 
 typedef struct count_key {
     int64_t account_id, zone_no;
     int status;
+    bool vpc; /* not counted */
 } count_key_t;
 
 /* 1 with the server's current key, 0 when there is no such row. */
@@ -800,6 +803,7 @@ static int count_key_of(ncp_store_t *st, int64_t no, count_key_t *k, ncp_err_t *
         k->account_id = col_int(st, s, 0);
         k->zone_no = col_int(st, s, 1);
         k->status = (int)col_int(st, s, 2);
+        k->vpc = col_int(st, s, 3) != 0;
         done(st, s);
     }
     return r;
@@ -807,6 +811,8 @@ static int count_key_of(ncp_store_t *st, int64_t no, count_key_t *k, ncp_err_t *
 
 static int count_adj(ncp_store_t *st, const count_key_t *k, int delta, ncp_err_t *err)
 {
+    if (k->vpc)
+        return 0;
     ncp_db_stmt_t *s = stmt(st, Q_COUNT_ADJ, err);
     if (!s)
         return -1;
@@ -832,10 +838,11 @@ static int count_move(ncp_store_t *st, bool had, const count_key_t *was, bool go
 
 static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
 {
-    count_key_t was, now = {v->account_id, v->zone_no, (int)v->status};
+    count_key_t was, now = {v->account_id, v->zone_no, (int)v->status, false};
     int had = count_key_of(st, v->no, &was, err);
     if (had < 0)
         return -1;
+    now.vpc = had == 1 && was.vpc; /* the row keeps its flag (Q_SERVER_PUT leaves vpc) */
     ncp_db_stmt_t *s = stmt(st, Q_SERVER_PUT, err);
     if (!s)
         return -1;
@@ -926,6 +933,25 @@ static int st_server_put(ncp_store_t *st, const ncp_server_t *v, ncp_err_t *err)
             return -1;
     }
     return 0;
+}
+
+/* Flags server `no` as a VPC server (issue 12, store_vserver.c): out of the
+ * classic counts. Nothing when it is one already or there is no such row. */
+int ncp_st_server_mark_vpc(ncp_store_t *st, int64_t no, ncp_err_t *err)
+{
+    static const char mark_sql[] =
+        "UPDATE servers SET vpc = 1, version = version + 1 WHERE no=?1";
+    count_key_t was;
+    int had = count_key_of(st, no, &was, err);
+    if (had <= 0 || was.vpc)
+        return had < 0 ? -1 : 0;
+    if (count_adj(st, &was, -1, err) < 0)
+        return -1;
+    ncp_db_stmt_t *s = ncp_st_stmt(st, mark_sql, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, no);
+    return run(st, s, err);
 }
 
 static int st_server_set_state(ncp_store_t *st, int64_t no, ncp_status_t status, ncp_op_t op,
@@ -1026,7 +1052,7 @@ static void in_list(ncp_buf_t *w, size_t n)
  * account. */
 static void where(ncp_buf_t *w, binds_t *b, const ncp_server_filter_t *f)
 {
-    ncp_buf_puts(w, " WHERE s.account_id=?");
+    ncp_buf_puts(w, " WHERE s.account_id=? AND {NOIDX}s.vpc = 0"); /* VPC servers: store_vserver.c */
     add_int(b, f->account_id);
     if (f->nos) {
         ncp_buf_puts(w, " AND s.no IN (");

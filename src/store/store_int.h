@@ -69,6 +69,9 @@ ncp_db_stmt_t *ncp_st_dyn(ncp_store_t *st, const char *sql, ncp_err_t *err);
 int ncp_st_one_int(ncp_store_t *st, ncp_db_stmt_t *s, int64_t *out, const char *what,
                    ncp_err_t *err);
 
+/* store.c: flags a server row as a VPC server (issue 12), out of server_counts */
+int ncp_st_server_mark_vpc(ncp_store_t *st, int64_t no, ncp_err_t *err);
+
 /* schema.c */
 int ncp_schema_migrate(ncp_store_t *st, ncp_err_t *err);
 int ncp_schema_version_known(void);

@@ -375,7 +375,7 @@ int ncp_store_pf_legacy_ip(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, 
                            const char **ip_out, ncp_err_t *err)
 {
     static const char q[] = "SELECT pf_public_ip FROM servers WHERE account_id=?1 AND"
-                            " zone_no=?2 AND pf_public_ip <> '' ORDER BY no LIMIT 1";
+                            " zone_no=?2 AND vpc = 0 AND pf_public_ip <> '' ORDER BY no LIMIT 1";
     ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
     if (!s)
         return -1;
@@ -396,7 +396,7 @@ int ncp_store_pf_zone_servers(ncp_store_t *st, ncp_arena_t *a, int64_t account_i
                               int64_t zone_no, int64_t **out, size_t *n_out, ncp_err_t *err)
 {
     static const char q[] = "SELECT no FROM servers WHERE account_id=?1 AND zone_no=?2"
-                            " ORDER BY no";
+                            " AND vpc = 0 ORDER BY no";
     ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
     if (!s)
         return -1;

@@ -26,7 +26,7 @@
     " s.name || '''s basic storage', s.base_size, '/dev/xvda', s.disk_detail, s.disk_type,"  \
     " CASE s.status WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE 2 END,"                               \
     " CASE s.status WHEN 1 THEN 2 ELSE 0 END, s.zone_no, s.create_ms, 0"                    \
-    " FROM servers s WHERE s.account_id = ?1) d"
+    " FROM servers s WHERE s.account_id = ?1 AND s.vpc = 0) d" /* VPC: store_vstorage.c */
 
 static void read_disk(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_disk_t *d)
 {

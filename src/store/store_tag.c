@@ -5,7 +5,8 @@
 
 static void tag_where(ncp_q_t *q, const ncp_tag_filter_t *f)
 {
-    ncp_q_int(q, " FROM server_tags t JOIN servers s ON s.no = t.server_no WHERE s.account_id = ?",
+    ncp_q_int(q, " FROM server_tags t JOIN servers s ON s.no = t.server_no"
+              " WHERE s.vpc = 0 AND s.account_id = ?",
               f->account_id);
     if (f->nos)
         ncp_q_in_ints(q, "t.server_no", f->nos, f->n_nos);
