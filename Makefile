@@ -59,7 +59,7 @@ unit: build
 
 # End-to-end modules run E2E_JOBS at a time (tests/run_suites.py: one process per module,
 # longest first from the durations of the previous run; a failed module's output is shown).
-E2E_JOBS ?= 3
+E2E_JOBS ?= 2
 SUITES = $(PY) tests/run_suites.py -j $(E2E_JOBS)
 
 e2e: build

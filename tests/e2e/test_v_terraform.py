@@ -17,7 +17,7 @@ from vpc_util import (GiB, KVM_IMAGE_NO, KVM_SPEC, XEN_IMAGE, XEN_PRODUCT, XEN_P
 
 class TerraformTest(VpcCase):
 
-    STEP_MS = 150
+    STEP_MS = 250
 
     def sdk(self, api, action, params=None):
         """One Go SDK call: the inner object (JSON types)."""

@@ -101,7 +101,7 @@ class StateLog:
 class VpcCase(H.NcpdTestCase):
     """Base of the VPC suites: one daemon per class (setUpClass may override)."""
 
-    STEP_MS = 100
+    STEP_MS = 250
     FIXTURE = None
 
     @classmethod
