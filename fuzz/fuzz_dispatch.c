@@ -978,12 +978,12 @@ static void check_store(const char *when)
     if (app.so->trans_due(st, scratch, INT64_MAX, MAXT, due, &n, &err) < 0)
         FAIL("%s: trans_due: %s", when, err.detail);
     for (size_t i = 0; i < n; i++) {
-        if (due[i].res_kind != NCP_KIND_SERVER && due[i].res_kind != NCP_KIND_VSERVER) {
+        if (ncp_kind_is_vpc(due[i].res_kind) && due[i].res_kind != NCP_KIND_VSERVER) {
             check_vpc_transition(&due[i], when);
             continue;
         }
         ncp_server_t s;
-        if (due[i].res_kind != NCP_KIND_SERVER) {
+        if (due[i].res_kind != NCP_KIND_SERVER && due[i].res_kind != NCP_KIND_VSERVER) {
             /* a resource of issue 11: it exists in the row's account, in a transition */
             int64_t account;
             int status, op;
