@@ -145,6 +145,9 @@ class ErrorsTest(VpcCase):
                                      [("publicIpInstanceNoList.1", UNKNOWN)]),
                                     (vs, "getBlockStorageInstanceList",
                                      [("blockStorageInstanceNoList.1", UNKNOWN)]),
+                                    (vs, "getBlockStorageInstanceList",
+                                     [("serverInstanceNo", UNKNOWN)]),
+                                    (vs, "getPublicIpInstanceList", [("vpcNo", UNKNOWN)]),
                                     (vs, "getLoginKeyList", [("keyName", "no-such-key")])):
             for fmt in FORMATS:
                 with self.subTest(action=action, fmt=fmt):
