@@ -224,6 +224,7 @@ class AnswerCacheTest(NcpdTestCase):
         no = sorted(n for n, st in c.states().items() if st == ("RUN", "NULL"))[0]
         lock = threading.Lock()
         forbidden = [None]  # state a poll sent from now on must not show
+        era = [0]  # bumped with every change of forbidden[0]
         stop = threading.Event()
         bad, polls = [], [0]
 
@@ -232,10 +233,16 @@ class AnswerCacheTest(NcpdTestCase):
             try:
                 while not stop.is_set():
                     with lock:
-                        never = forbidden[0]
+                        never, sent_in = forbidden[0], era[0]
                     state = parsed(fmt, p.send()[2])[3][0][1:3]
                     polls[0] += 1
-                    if state == never:
+                    with lock:
+                        # judged only when the whole poll fell inside one window: a
+                        # poller held up between reading `never` and sending could
+                        # otherwise send after the next write (a start) and rightly see
+                        # its RUN/NULL
+                        judged = era[0] == sent_in
+                    if judged and state == never:
                         bad.append((fmt, state))
             finally:
                 p.close()
@@ -251,10 +258,12 @@ class AnswerCacheTest(NcpdTestCase):
                 self.assertEqual(r.status, 200, r.body)
                 with lock:
                     forbidden[0] = ("RUN", "NULL") if stopping else ("NSTOP", "NULL")
+                    era[0] += 1
                 want = ("NSTOP", "NULL") if stopping else ("RUN", "NULL")
                 wait_for(lambda: c.state(no)[:2] == want, timeout=15, message=str(want))
                 with lock:
                     forbidden[0] = None
+                    era[0] += 1
         finally:
             stop.set()
             for t in threads:
