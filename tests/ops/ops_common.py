@@ -71,6 +71,14 @@ class Started:
                 self.kill()
                 raise AssertionError("daemon did not start:\n" + self.text())
             time.sleep(0.05)
+        # the listener answers a moment before the daemon logs event=start (it needs the
+        # bound port first): wait for that line too, so callers read a complete start
+        while "event=start " not in self.text():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError("daemon answered but never logged event=start:\n"
+                                     + self.text())
+            time.sleep(0.02)
 
     def text(self):
         with open(self.log_path, "rb") as f:
