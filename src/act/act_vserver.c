@@ -383,9 +383,9 @@ int act_vserver_createServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     }
     img = img ? img : by_no;
-    if (ncp_drv_flags(&ctx->app->drv) & NCP_DRV_F_BOOT) {
-        /* a driver of real machines (--driver libvirt): the VPC catalogue has no
-         * boot sources, so no VPC image boots (docs/compat.md) */
+    if ((ncp_drv_flags(&ctx->app->drv) & NCP_DRV_F_BOOT) && !ncp_vcatalog_image_boot(img)) {
+        /* a driver of real machines (--driver libvirt): only images whose catalogue
+         * entry has a boot source can boot (the built-in VPC catalogue has none) */
         ncp_err_set(err, NCP_E_NO_BOOT_SOURCE, img->product_code);
         return -1;
     }

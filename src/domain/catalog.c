@@ -272,9 +272,7 @@ static void *array_of(json_t *root, const char *k, size_t elem, size_t *n, bool 
     return v;
 }
 
-/* An image's "boot" object into b; NULL when it is fine (or absent), else
- * what is wrong with it. */
-static const char *boot_of(json_t *o, ncp_boot_t *b)
+const char *ncp_catalog_boot_parse(json_t *o, ncp_boot_t *b)
 {
     json_t *v = json_object_get(o, "boot");
     if (!v)
@@ -303,6 +301,17 @@ static const char *boot_of(json_t *o, ncp_boot_t *b)
         if (paths[i] && paths[i][0] != '/')
             return "\"boot\" paths must be absolute";
     return NULL;
+}
+
+json_t *ncp_catalog_boot_json(const ncp_boot_t *b)
+{
+    json_t *bo = json_object();
+    const char *k[] = {"disk", "kernel", "initrd", "cmdline"};
+    const char *v[] = {b->disk, b->kernel, b->initrd, b->cmdline};
+    for (size_t j = 0; j < 4; j++)
+        if (v[j])
+            json_object_set_new(bo, k[j], json_string(v[j]));
+    return bo;
 }
 
 int ncp_catalog_load_file(const char *path, ncp_err_t *err)
@@ -340,7 +349,7 @@ int ncp_catalog_load_file(const char *path, ncp_err_t *err)
     if (!bt)
         abort();
     json_array_foreach(json_object_get(root, "images"), i, o) {
-        const char *why = json_is_object(o) ? boot_of(o, &bt[i]) : NULL;
+        const char *why = json_is_object(o) ? ncp_catalog_boot_parse(o, &bt[i]) : NULL;
         if (why) {
             ncp_err_internal(err, "catalog %s: image %zu (%s): %s", path, i + 1,
                              json_string_value(json_object_get(o, "productCode"))
@@ -446,15 +455,8 @@ int ncp_catalog_dump(FILE *out)
                          "platformType", m->platform, "baseBlockStorageSize",
                          (json_int_t)m->base_size, "infraResourceDetailType", m->detail_type));
         const ncp_boot_t *b = ncp_catalog_image_boot(m);
-        if (b) {
-            json_t *bo = json_object();
-            const char *k[] = {"disk", "kernel", "initrd", "cmdline"};
-            const char *v[] = {b->disk, b->kernel, b->initrd, b->cmdline};
-            for (size_t j = 0; j < 4; j++)
-                if (v[j])
-                    json_object_set_new(bo, k[j], json_string(v[j]));
-            json_object_set_new(json_array_get(a, i), "boot", bo);
-        }
+        if (b)
+            json_object_set_new(json_array_get(a, i), "boot", ncp_catalog_boot_json(b));
     }
     json_object_set_new(root, "images", a);
     a = json_array();

@@ -27,19 +27,19 @@ static const ncp_vzone_t zones[] = {
 static const ncp_vimage_t images[] = {
     {"16187001", "centos-7.8-64", "CentOS 7.8 (64-bit)", "SW.VSVR.OS.LNX64.CNTOS.0708.B050",
      "CentOS 7.8 (64-bit)", "LNX64", "LINUX", "CENTOS", "XEN", "G2", 50 * GiB, "SSD", 16187002,
-     "2020-07-24T10:00:00+0900"},
+     "2020-07-24T10:00:00+0900", {0}},
     {"1700975", "ubuntu-20.04", "Ubuntu Server 20.04 (64-bit)",
      "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "Ubuntu Server 20.04 (64-bit)", "UBS64", "LINUX",
-     "UBUNTU", "XEN", "G2", 50 * GiB, "SSD", 1700976, "2021-03-11T10:00:00+0900"},
+     "UBUNTU", "XEN", "G2", 50 * GiB, "SSD", 1700976, "2021-03-11T10:00:00+0900", {0}},
     {"19187427", "rocky-8.10", "Rocky Linux 8.10 (64-bit)", "SW.VSVR.OS.LNX64.ROCKY.0810.B050",
      "Rocky Linux 8.10 (64-bit)", "LNX64", "LINUX", "ROCKY", "XEN", "G2", 50 * GiB, "SSD",
-     19187428, "2024-08-01T10:00:00+0900"},
+     19187428, "2024-08-01T10:00:00+0900", {0}},
     {"23214590", "ubuntu-22.04-base", "Ubuntu Server 22.04 (64-bit)",
      "SW.VSVR.OS.LNX64.UBNTU.SVR22.G003", "Ubuntu Server 22.04 (64-bit)", "UBS64", "LINUX",
-     "UBUNTU", "KVM", "G3", 10 * GiB, "CB1", 23214591, "2023-06-29T10:00:00+0900"},
+     "UBUNTU", "KVM", "G3", 10 * GiB, "CB1", 23214591, "2023-06-29T10:00:00+0900", {0}},
     {"25495367", "rocky-8.10-base", "Rocky Linux 8.10 (64-bit)",
      "SW.VSVR.OS.LNX64.ROCKY.0810.G003", "Rocky Linux 8.10 (64-bit)", "LNX64", "LINUX", "ROCKY",
-     "KVM", "G3", 10 * GiB, "CB1", 25495368, "2024-08-01T10:00:00+0900"},
+     "KVM", "G3", 10 * GiB, "CB1", 25495368, "2024-08-01T10:00:00+0900", {0}},
 };
 
 static const ncp_vspec_t specs[] = {
@@ -122,6 +122,11 @@ const ncp_vimage_t *ncp_vcatalog_image_by_code(const char *code)
         if (strcmp(current->images[i].product_code, code) == 0)
             return &current->images[i];
     return NULL;
+}
+
+const ncp_boot_t *ncp_vcatalog_image_boot(const ncp_vimage_t *img)
+{
+    return img && (img->boot.disk || img->boot.kernel) ? &img->boot : NULL;
 }
 
 const ncp_vspec_t *ncp_vcatalog_spec_by_code(const char *code)
@@ -249,6 +254,13 @@ int ncp_vcatalog_load_json(json_t *vpc, const char *path, ncp_err_t *err)
     }
     ncp_vimage_t *im = array_of(vpc, "images", sizeof(*im), &c->n_images, &ok);
     json_array_foreach(json_object_get(vpc, "images"), i, o) {
+        const char *why = json_is_object(o) ? ncp_catalog_boot_parse(o, &im[i].boot) : NULL;
+        if (why) {
+            const char *code = json_string_value(json_object_get(o, "serverImageProductCode"));
+            ncp_err_internal(err, "catalog %s: \"vpc\" image %zu (%s): %s", path, i + 1,
+                             code ? code : "?", why);
+            return -1; /* the partial tables are leaked on purpose: start-up fails */
+        }
         im[i].no = jstr(o, "serverImageNo", NULL, &ok);
         im[i].name = jstr(o, "serverImageName", NULL, &ok);
         im[i].description = jstr(o, "serverImageDescription", "", &ok);
@@ -336,6 +348,9 @@ json_t *ncp_vcatalog_dump_json(void)
         json_object_set_new(o, "blockStorageVolumeType", json_string(m->volume_type));
         json_object_set_new(o, "blockStorageSnapshotInstanceNo", json_integer(m->snapshot_no));
         json_object_set_new(o, "createDate", json_string(m->create_date));
+        const ncp_boot_t *b = ncp_vcatalog_image_boot(m);
+        if (b)
+            json_object_set_new(o, "boot", ncp_catalog_boot_json(b));
         json_array_append_new(a, o);
     }
     json_object_set_new(root, "images", a);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/catalog.h"
 #include "util/err.h"
 
 struct json_t;
@@ -40,6 +41,8 @@ typedef struct ncp_vimage {
     const char *volume_type;  /* basic storage volume type (SSD, HDD, CB1 ...) */
     int64_t snapshot_no;      /* blockStorageMapping's snapshot number */
     const char *create_date;
+    ncp_boot_t boot;          /* --driver libvirt: what a machine of it boots (catalog.h);
+                               * all NULL: none (the built-in catalogue's images) */
 } ncp_vimage_t;
 
 typedef struct ncp_vspec {
@@ -88,6 +91,16 @@ const ncp_vspec_t *ncp_vcatalog_spec_by_product(const char *product_code);
 bool ncp_vcatalog_fits(const ncp_vimage_t *img, const ncp_vspec_t *s);
 /* The smallest fitting spec (memory, then CPU, then code). */
 const ncp_vspec_t *ncp_vcatalog_default_spec(const ncp_vimage_t *img);
+
+/* The boot source of a VPC image, or NULL (the built-in catalogue has none;
+ * a --catalog file's "vpc" images may carry "boot" as the classic ones do). */
+const ncp_boot_t *ncp_vcatalog_image_boot(const ncp_vimage_t *img);
+
+/* Shared with catalog.c: an image object's "boot" member into b (NULL when
+ * it is fine or absent, else what is wrong), and b as a JSON object (new
+ * reference) for `ncpd catalog dump`. */
+const char *ncp_catalog_boot_parse(struct json_t *image, ncp_boot_t *b);
+struct json_t *ncp_catalog_boot_json(const ncp_boot_t *b);
 
 /* codeNames */
 const char *ncp_vcatalog_type_name(const char *server_type);

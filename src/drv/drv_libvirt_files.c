@@ -548,6 +548,25 @@ int lv_scan_disks(const char *dom_xml, const char *path, lv_disk_scan_t *out, nc
     return 0;
 }
 
+int lv_volume_nos(const char *dom_xml, int64_t *out, int cap, ncp_err_t *err)
+{
+    xmlDocPtr doc = parse(dom_xml, err);
+    if (!doc)
+        return -1;
+    int n = 0;
+    xmlNodePtr devs = child(xmlDocGetRootElement(doc), "devices");
+    for (xmlNodePtr d = devs ? devs->children : NULL; d && n < cap; d = d->next) {
+        xmlNodePtr serial = named(d, "disk") ? child(d, "serial") : NULL;
+        xmlChar *text = serial ? xmlNodeGetContent(serial) : NULL;
+        int64_t no = text ? lv_dom_no((const char *)text) : 0;
+        xmlFree(text);
+        if (no > 0)
+            out[n++] = no;
+    }
+    xmlFreeDoc(doc);
+    return n;
+}
+
 char *lv_edit_disks(const char *dom_xml, const char *disk_xml, const char *path, ncp_err_t *err)
 {
     char *ret = NULL;

@@ -57,6 +57,7 @@ int lv_disk_resize(ncp_drv_t *d, int64_t disk_no, int64_t bytes, ncp_err_t *err)
 #define LV_DOM_PREFIX "ncpd-"
 #define LV_META_NS "urn:x-ncpd:server:1"
 #define LV_EMPTY_ROOT_BYTES (10LL << 30)
+#define LV_MAX_VOLUMES 24 /* vdc..vdz */
 #define LV_PATH_SLACK 64 /* "/<no>/seed/meta-data" and the like fit in it */
 
 /* "ncpd-<no>" -> no, or 0 when the name is not one of ours. */
@@ -93,6 +94,10 @@ typedef struct lv_disk_scan {
     char free_target[16]; /* "" when none is left */
 } lv_disk_scan_t;
 int lv_scan_disks(const char *dom_xml, const char *path, lv_disk_scan_t *out, ncp_err_t *err);
+/* Numbers of the block storage volumes attached in `dom_xml` (disks whose
+ * serial is ncpd-<no>, as lv_disk_xml writes them): how many, at most cap,
+ * or -1. */
+int lv_volume_nos(const char *dom_xml, int64_t *out, int cap, ncp_err_t *err);
 /* A copy of `dom_xml` with `disk_xml` appended to its devices, or (when
  * disk_xml is NULL) with the disk of `path` removed. Caller frees. */
 char *lv_edit_disks(const char *dom_xml, const char *disk_xml, const char *path, ncp_err_t *err);

@@ -187,6 +187,21 @@ int lv_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
         *err = probe;
         goto cleanup;
     }
+    /* its block storage volumes go with it (the store drops the disks
+     * attached to a terminated server) */
+    int64_t vols[2 * LV_MAX_VOLUMES];
+    int n_vols = 0;
+    for (int inactive = 0; dom && inactive < 2; inactive++) {
+        char *xml = virDomainGetXMLDesc(dom, inactive ? VIR_DOMAIN_XML_INACTIVE : 0);
+        int k = xml ? lv_volume_nos(xml, vols + n_vols, LV_MAX_VOLUMES, err) : -1;
+        free(xml);
+        if (k < 0) {
+            if (!xml)
+                lv_fail(err, "reading the XML of", s->no);
+            goto cleanup;
+        }
+        n_vols += k;
+    }
     if (dom) {
         if (virDomainIsActive(dom) == 1 && virDomainDestroy(dom) < 0 &&
             virDomainIsActive(dom) != 0) {
@@ -205,6 +220,9 @@ int lv_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
     lv_path(dir, lv_vm_dir(d), s->no, NULL);
     if (lv_rm_rf(dir, err) < 0)
         goto cleanup;
+    for (int i = 0; i < n_vols; i++)
+        if (vols[i] != s->no && lv_disk_delete(d, vols[i], err) < 0)
+            goto cleanup;
     ret = 0;
 cleanup:
     if (dom)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/rstate.h"
 #include "domain/state.h"
 #include "store/store_hv.h"
 #include "util/clock.h"
@@ -164,6 +165,12 @@ static void press_later(ncp_hv_t *h, int64_t no, int64_t delay_ms)
 
 /* ---- transitions: confirmation and completion ------------------------------ */
 
+/* A machine of ours: a classic or a VPC server (both are rows of servers). */
+static bool is_server(ncp_kind_t k)
+{
+    return k == NCP_KIND_SERVER || k == NCP_KIND_VSERVER;
+}
+
 /* Applies steps of t (phase WAIT) until `upto` have been applied or the path
  * ends (the row is then gone). */
 static int apply_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t *t, int upto,
@@ -171,11 +178,15 @@ static int apply_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t 
 {
     const ncp_path_t *p = ncp_state_path(t->kind);
     int end = p ? p->nsteps : 1;
+    /* a VPC server's steps are a server's plus its VPC objects (sched_vpc.c) */
+    const ncp_sched_kind_t *k = t->res_kind == NCP_KIND_VSERVER
+                                    ? ncp_sched_vpc_kind(NCP_KIND_VSERVER)
+                                    : &ncp_sched_server_kind;
     if (upto > end)
         upto = end;
     while (t->step < upto) {
         int before = t->step;
-        if (ncp_sched_server_kind.step(env, st, t, err) < 0)
+        if (k->step(env, st, t, err) < 0)
             return -1;
         if (t->step == before)
             break; /* the server was gone: the row is deleted */
@@ -183,12 +194,38 @@ static int apply_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t 
     return 0;
 }
 
+/* Block storage work the hypervisor confirmed: its calls (volume created and
+ * attached, detached, deleted, resized) return once the work is done, so the
+ * whole path is applied in the confirming transaction; the server's SETUP
+ * ends with it when no other disk work of it is left (sched_res.c). */
+static int disk_done(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
+                     ncp_trans_t *t, int64_t now_ms, ncp_err_t *err)
+{
+    ncp_sched_env_t env = {so, a, now_ms, 0};
+    const ncp_rpath_t *p = ncp_rstate_path(t->kind);
+    int end = p ? p->nsteps : 1;
+    t->phase = NCP_PHASE_RUNNING;
+    t->due_ms = now_ms;
+    t->wait_ms = 0;
+    while (t->step < end) {
+        int before = t->step;
+        if (ncp_sched_storage_kind.step(&env, st, t, err) < 0)
+            return -1;
+        if (t->step == before)
+            break; /* the disk is gone: the row is deleted */
+    }
+    ncp_log_info("event=hv_done storage=%" PRId64 " transition=%d", t->no, (int)t->kind);
+    return 1;
+}
+
 /* sched.h's confirm hook: the driver carried out a claim (ok), or refused it. */
 static int on_confirm(void *ctx, const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
                       ncp_trans_t *t, bool ok, int64_t now_ms, ncp_err_t *err)
 {
     ncp_hv_t *h = ctx;
-    if (t->res_kind != NCP_KIND_SERVER || t->kind == NCP_TR_STORAGE)
+    if (t->res_kind == NCP_KIND_STORAGE && ok)
+        return disk_done(so, st, a, t, now_ms, err);
+    if (!is_server(t->res_kind) || t->kind == NCP_TR_STORAGE)
         return 0; /* timed */
     if (!ok) {
         /* undone: reports that came during the claim were set aside; the
@@ -293,7 +330,7 @@ static int resolve_one(job_t *j, ncp_store_t *st, int64_t no, int64_t now, ncp_e
     int r = so->instance_get(st, no, &in, err);
     if (r < 0)
         return -1;
-    if (r == 0 || in.kind != NCP_KIND_SERVER || in.deleted) {
+    if (r == 0 || !is_server(in.kind) || in.deleted) {
         if (k.power != NCP_DRV_POWER_GONE && !k.stray_said) {
             ncp_log_warn("event=hv_stray machine=ncpd-%" PRId64 " power=%s detail=no server of "
                          "that number; left alone", no, ncp_hv_power_name(k.power));

@@ -2,7 +2,9 @@
  * dispatcher and the scheduler call. create builds the full machine for
  * the real driver's create_vm (spec, the image's boot source, user data, the
  * login key's public key read with the engine's store connection, the root
- * password opened with the master key and wiped after), change_spec becomes
+ * password opened with the master key and wiped after; a VPC server's image
+ * and spec come from the VPC catalogue, its user data from its init script),
+ * change_spec becomes
  * set_spec; each call tells the engine what it asked and what the machine
  * is once it returned (ncp_hv_note_*). A call that fails while the machine
  * is already as asked (a claim redriven after a crash, a report not applied
@@ -15,7 +17,9 @@
 #include <string.h>
 
 #include "domain/catalog.h"
+#include "domain/vcatalog.h"
 #include "store/store_hv.h"
+#include "store/store_vserver.h"
 #include "util/log.h"
 
 /* The public key of a server's login key, from the engine's connection. */
@@ -36,6 +40,32 @@ static int login_pubkey(ncp_hv_t *h, ncp_arena_t *a, const ncp_server_t *s, cons
         return -1;
     if (*out && !(*out)[0])
         *out = NULL; /* a key made before public keys were kept */
+    return 0;
+}
+
+/* A VPC server's user data: the content of its init script (the VPC API has
+ * initScriptNo where the classic one has userData), from the engine's
+ * connection; NULL when it has none. */
+static int vpc_script(ncp_hv_t *h, ncp_arena_t *a, const ncp_server_t *s, const char **out,
+                      ncp_err_t *err)
+{
+    *out = NULL;
+    char *end = NULL;
+    long long no = s->init_script_no ? strtoll(s->init_script_no, &end, 10) : 0;
+    if (no <= 0 || !end || *end)
+        return 0;
+    ncp_vscript_t v;
+    pthread_mutex_lock(&h->st_mu);
+    int r = h->so->begin(h->st, false, err);
+    if (r == 0) {
+        r = ncp_store_vscript_get(h->st, a, s->account_id, (int64_t)no, &v, err);
+        h->so->rollback(h->st);
+    }
+    pthread_mutex_unlock(&h->st_mu);
+    if (r < 0)
+        return -1;
+    if (r == 1 && v.content && v.content[0])
+        *out = v.content;
     return 0;
 }
 
@@ -92,14 +122,16 @@ static int ad_create(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
     size_t pw_len = 0;
     ncp_arena_t *a = ncp_arena_new(4096);
     const ncp_image_t *img = ncp_catalog_image(s->image_code);
-    const ncp_boot_t *b = img ? ncp_catalog_image_boot(img) : NULL;
-    const char *pub = NULL;
+    const ncp_vimage_t *vimg = img ? NULL : ncp_vcatalog_image_by_code(s->image_code);
+    const ncp_boot_t *b = img ? ncp_catalog_image_boot(img) : ncp_vcatalog_image_boot(vimg);
+    const char *pub = NULL, *user_data = s->user_data;
     if (!b) {
         ncp_err_internal(err, "hv: server %" PRId64 ": image %s has no boot source", s->no,
                          s->image_code);
         goto cleanup;
     }
-    if (login_pubkey(h, a, s, &pub, err) < 0)
+    if (login_pubkey(h, a, s, &pub, err) < 0 ||
+        (vimg && vpc_script(h, a, s, &user_data, err) < 0))
         goto cleanup;
     if (s->root_password && s->root_password[0] &&
         open_password(h, s->root_password, &pw, &pw_len, err) < 0)
@@ -111,7 +143,7 @@ static int ad_create(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
         .cpus = s->cpu,
         .memory = s->memory,
         .root_bytes = s->base_size,
-        .user_data = s->user_data && s->user_data[0] ? s->user_data : NULL,
+        .user_data = user_data && user_data[0] ? user_data : NULL,
         .ssh_key = pub,
         .root_password = pw,
         .boot = {b->disk, b->kernel, b->initrd, b->cmdline},
@@ -189,13 +221,17 @@ static int ad_terminate(ncp_drv_t *d, const ncp_server_t *s, ncp_err_t *err)
 static int ad_change_spec(ncp_drv_t *d, const ncp_server_t *s, const char *product,
                           ncp_err_t *err)
 {
+    /* a classic product code, or a VPC server spec code */
     const ncp_product_t *p = product ? ncp_catalog_product(product) : NULL;
-    if (!p) {
+    const ncp_vspec_t *vp = product && !p ? ncp_vcatalog_spec_by_code(product) : NULL;
+    if (!p && !vp) {
         ncp_err_internal(err, "hv: server %" PRId64 ": unknown spec %s", s->no,
                          product ? product : "(none)");
         return -1;
     }
-    if (d->h->ops->set_spec(d->h->d, s->no, p->cpu, p->memory, err) < 0) {
+    int cpus = p ? p->cpu : vp->cpu;
+    int64_t memory = p ? p->memory : vp->memory;
+    if (d->h->ops->set_spec(d->h->d, s->no, cpus, memory, err) < 0) {
         ncp_log_warn("event=hv_refused server=%" PRId64 " op=changeSpec detail=%s", s->no,
                      err->detail);
         return -1;

@@ -13,10 +13,11 @@ from lifecycle_util import LifecycleCase
 GiB = 1073741824
 
 
-def write_catalog(path, boots, products=None, base_size=None):
+def write_catalog(path, boots, products=None, base_size=None, vpc_boots=None):
     """The built-in catalogue (`ncpd catalog dump`) with boot sources added, written to
     path. boots: {image code: boot object}. products: a list replacing the products;
-    base_size: every image's baseBlockStorageSize (products keep theirs)."""
+    base_size: every image's baseBlockStorageSize (products keep theirs). vpc_boots:
+    {VPC serverImageProductCode: boot object} for the VPC part's images."""
     r = subprocess.run([BIN, "catalog", "dump"], capture_output=True, timeout=30,
                        stdin=subprocess.DEVNULL)
     if r.returncode != 0:
@@ -29,6 +30,9 @@ def write_catalog(path, boots, products=None, base_size=None):
             img["baseBlockStorageSize"] = base_size
     if products is not None:
         cat["products"] = products
+    for img in cat["vpc"]["images"]:
+        if img["serverImageProductCode"] in (vpc_boots or {}):
+            img["boot"] = vpc_boots[img["serverImageProductCode"]]
     with open(path, "w") as f:
         json.dump(cat, f, indent=1)
     return path

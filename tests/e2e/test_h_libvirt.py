@@ -344,6 +344,24 @@ class LibvirtOptionsTest(HvCase):
                 self.assertEqual(r.returncode, 1, r)
                 self.assertIn("image", r.stderr.decode())
                 self.assertIn(text, r.stderr.decode())
+        # the VPC part's images take the same "boot" object, checked the same way
+        vpc_img = "SW.VSVR.OS.LNX64.UBNTU.SVR22.G003"
+        path = write_catalog(os.path.join(files.dir, "vpc.json"), {},
+                             vpc_boots={vpc_img: {"kernel": files.kernel}})
+        r = subprocess.run([BIN, "catalog", "dump", "--catalog", path],
+                           capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 0, r)
+        vboots = {i["serverImageProductCode"]: i.get("boot")
+                  for i in json.loads(r.stdout)["vpc"]["images"]}
+        self.assertEqual(vboots[vpc_img], {"kernel": files.kernel})
+        self.assertEqual([b for c, b in vboots.items() if c != vpc_img and b], [])
+        path = write_catalog(os.path.join(files.dir, "vpc-bad.json"), {},
+                             vpc_boots={vpc_img: {"disk": "rel.qcow2"}})
+        r = subprocess.run([BIN, "catalog", "dump", "--catalog", path],
+                           capture_output=True, timeout=30, stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn('"vpc" image 4 (%s): "boot" paths must be absolute' % vpc_img,
+                      r.stderr.decode())
         # the built-in catalogue has none: the simulator needs none
         r = subprocess.run([BIN, "catalog", "dump"], capture_output=True, timeout=30,
                            stdin=subprocess.DEVNULL)

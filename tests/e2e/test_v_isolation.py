@@ -16,8 +16,10 @@ import unittest
 
 import ncpd_harness as H
 from hv_util import libvirt_args, write_catalog
+from lifecycle_util import ssh_line_from_pem
 from ops_util import metric, parse_metrics
-from vpc_util import KVM_IMAGE, KVM_IMAGE_NO, MSG, VpcCase, invalid, nic_list
+from vpc_util import (KVM_IMAGE, KVM_IMAGE_NO, MSG, XEN_IMAGE, XEN_PRODUCT, VpcCase, invalid,
+                      nic_list)
 
 NO_BOOT_MSG = ("Not found product. Please check your input product. The server image %s "
                "cannot boot on this platform: its catalogue entry has no boot source.")
@@ -308,29 +310,94 @@ class ExternalDriverTest(VpcCase):
 
 class LibvirtDriverTest(VpcCase):
     """Under a driver of real machines (--driver libvirt, here libvirt's in-process
-    test:///default) a VPC server cannot boot: the VPC catalogue has no boot sources.
-    createServerInstances says so at once (the classic API's 10712 of an image without
-    a boot source), in the request's format, and makes nothing; the VPC network objects
-    work as under the simulator."""
+    test:///default) a VPC server boots from its image's boot source ("boot" of the
+    catalogue's "vpc" images, as for the classic ones): the same hypervisor engine
+    completes its transitions, its NoCloud seed has the server name as hostname, its
+    init script as user data, the login key and the root password getRootPassword
+    returns. An image without a boot source is refused at once (the classic API's 10712),
+    in the request's format, and nothing is made."""
 
-    def test_vpc_servers_are_refused_with_the_reason(self):
-        tmp = tempfile.mkdtemp(prefix="ncpd-v-libvirt-")
-        self.addCleanup(shutil.rmtree, tmp, True)
-        cat = write_catalog(os.path.join(tmp, "catalog.json"), {})
-        d = self.new_daemon(fixture=None, sim_step_ms=100,
-                            extra_args=libvirt_args(cat, "test:///default",
-                                                    os.path.join(tmp, "vm")))
-        c = d.client()
+    STEP_MS = 100
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="ncpd-v-libvirt-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        kernel = os.path.join(cls.tmp, "vmlinuz")
+        with open(kernel, "w") as f:
+            f.write("not a kernel\n")  # test:/// never runs it
+        cat = write_catalog(os.path.join(cls.tmp, "catalog.json"), {},
+                            vpc_boots={KVM_IMAGE: {"kernel": kernel, "cmdline": "console=ttyS0"}})
+        cls.vm = os.path.join(cls.tmp, "vm")
+        cls.d = cls.new_class_daemon(fixture=None, sim_step_ms=cls.STEP_MS,
+                                     extra_args=libvirt_args(cat, "test:///default", cls.vm))
+        cls.c = cls.d.client()
+        cls._seq = 0
+
+    def seed(self, no):
+        try:
+            with open(os.path.join(self.vm, str(no), "seed.iso"), "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def test_image_without_boot_source_is_refused_and_nothing_made(self):
+        c = self.c
         v = self.make_vpc(c, "10.63.0.0/16")
         sub = self.make_subnet(c, v, "10.63.1.0/24")
-        params = [("vpcNo", v["vpc"]), ("subnetNo", sub), ("serverImageNo", KVM_IMAGE_NO)] + \
-            nic_list(v["acg"])
+        params = [("vpcNo", v["vpc"]), ("subnetNo", sub), ("serverImageProductCode", XEN_IMAGE),
+                  ("serverProductCode", XEN_PRODUCT)] + nic_list(v["acg"])
         for fmt in ("json", "xml"):
             self.fails(c, "vserver", "createServerInstances", params, 10712,
-                       NO_BOOT_MSG % KVM_IMAGE, fmt)
-        # nothing was made: no server, no interface holds the subnet, so it goes
+                       NO_BOOT_MSG % XEN_IMAGE, fmt)
+        # nothing was made: no machine's files, no interface holds the subnet, so it goes
+        self.assertEqual(os.listdir(self.vm) if os.path.isdir(self.vm) else [], [])
         self.ok(c, "vpc", "deleteSubnet", [("subnetNo", sub)])
         self.wait(lambda: self.subnet_state(c, sub), None, ("TERMTING",))
+
+    def act(self, no, action, fmt, target, allowed, extra=()):
+        self.ok(self.c, "vserver", action, [("serverInstanceNoList.1", no)] + list(extra),
+                fmt=fmt)
+        self.wait(lambda: self.server_state(self.c, no), target, allowed, timeout=20)
+
+    def test_vpc_server_walk_on_the_hypervisor(self):
+        c = self.c
+        key, pem = self.make_key(c)
+        script = "#!/bin/sh\necho vpc-init-script-7f3a\n"
+        sno = self.one(c, "vserver", "createInitScript",
+                       [("initScriptContent", script), ("initScriptName", "hv-init")])[
+                           "initScriptNo"]
+        v = self.make_vpc(c, "10.64.0.0/16")
+        sub = self.make_subnet(c, v, "10.64.1.0/24")
+        name = "vpc-guest-1"
+        no = self.make_server(c, v, sub, extra=[("serverName", name), ("loginKeyName", key),
+                                                ("initScriptNo", sno)])
+        # the machine and what its NoCloud seed holds
+        seed = self.seed(no)
+        self.assertIn('local-hostname: "%s"' % name, seed)
+        self.assertIn("instance-id: ncpd-%s" % no, seed)
+        self.assertIn(script, seed, "the init script is the guest's user data")
+        self.assertIn("ssh-rsa " + ssh_line_from_pem(pem).split()[1], seed)
+        for fmt in ("json", "xml"):
+            pw = self.ok(c, "vserver", "getRootPassword",
+                         [("serverInstanceNo", no), ("privateKey", pem)], fmt=fmt)["rootPassword"]
+            self.assertIn('password: "%s"' % pw, seed)
+        # stop, start, change of spec, terminate: completed by the hypervisor
+        self.act(no, "stopServerInstances", "xml", ("NSTOP", "NULL"), (("RUN", "SHTDN"),))
+        self.act(no, "startServerInstances", "json", ("RUN", "NULL"), (("NSTOP", "START"),))
+        self.act(no, "stopServerInstances", "json", ("NSTOP", "NULL"), (("RUN", "SHTDN"),))
+        self.ok(c, "vserver", "changeServerInstanceSpec",
+                [("serverInstanceNo", no), ("serverSpecCode", "s4-g3")], fmt="xml")
+        self.wait(lambda: self.server_state(c, no), ("NSTOP", "NULL"), (("NSTOP", "CHNG"),))
+        s = self.server(c, no)
+        self.assertEqual((s["serverSpecCode"], s["cpuCount"], s["memorySize"]),
+                         ("s4-g3", 4, 16 * 1024 ** 3))
+        self.act(no, "terminateServerInstances", "json", None, (("NSTOP", "TERMT"),))
+        self.assertFalse(os.path.exists(os.path.join(self.vm, str(no))), "files left behind")
+        log = self.d.log_tail(200000)
+        for op in ("create", "stop", "start", "changeSpec", "terminate"):
+            self.assertRegex(log, r"event=hv_done server=%s op=%s" % (no, op))
+        self.assertNotIn("event=hv_stray", log)  # the engine knows VPC servers as its own
 
 
 if __name__ == "__main__":

@@ -324,6 +324,19 @@ static void test_disk_xml_edit(void **state)
     assert_string_equal(sc.free_target, "vde"); /* vda, vdb: root disk and seed */
     assert_null(lv_edit_disks(removed, NULL, "/b", &err));
     assert_non_null(strstr(err.detail, "not in the domain XML"));
+    /* the volumes a terminate deletes: disks with serial ncpd-<no> only */
+    int64_t vols[4];
+    assert_int_equal(lv_volume_nos(dom, vols, 4, &err), 0);
+    char *dx7 = lv_disk_xml("/y", "vde", 7);
+    char *two = lv_edit_disks(added, dx7, NULL, &err);
+    free(dx7);
+    assert_non_null(two);
+    assert_int_equal(lv_volume_nos(two, vols, 4, &err), 2);
+    assert_int_equal(vols[0], 900);
+    assert_int_equal(vols[1], 7);
+    assert_int_equal(lv_volume_nos(two, vols, 1, &err), 1); /* at most cap */
+    assert_int_equal(lv_volume_nos("<domain", vols, 4, &err), -1);
+    free(two);
     free(dx);
     free(added);
     free(removed);
@@ -614,12 +627,16 @@ static void test_terminate(void **state)
     assert_false(path_exists(p));
     OK(O->terminate(D, &s, E)); /* gone already: fine */
 
-    /* a terminated machine's attached volume stays (2002 on 1001) */
-    s = srv(1001);
-    OK(O->terminate(D, &s, E));
+    /* a terminated machine's attached volumes go with it (2002 on 1001; the store
+     * drops the disks attached to a terminated server) */
     snprintf(p, sizeof(p), "%s/2002/volume.qcow2", VMDIR);
     assert_true(path_exists(p));
-    OK(O->disk_delete(D, 2002, E));
+    s = srv(1001);
+    OK(O->terminate(D, &s, E));
+    assert_false(path_exists(p));
+    snprintf(p, sizeof(p), "%s/2002", VMDIR);
+    assert_false(path_exists(p));
+    OK(O->disk_delete(D, 2002, E)); /* gone already: fine */
     assert_null(other_xml(1001, true));
 }
 

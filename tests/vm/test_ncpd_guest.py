@@ -28,6 +28,9 @@ from lifecycle_util import (CHANGE_STATES, CREATE_STATES, FORMATS, LINUX_IMAGE, 
                             REBOOT_STATES, START_STATES, STOP_STATES, TERMINATE_STATES,
                             ssh_line_from_pem)
 from hv_util import HvCase, libvirt_args, write_catalog  # noqa: E402
+from vpc_util import KVM_IMAGE, KVM_IMAGE_NO, VpcCase  # noqa: E402
+from c_util import (DISK, DISK_ATTACH, DISK_CREATE, DISK_DELETE, DISK_DETACH,  # noqa: E402
+                    DISK_RESIZE, GiB, ResourceCase, nlist)
 
 URI = os.environ.get("NCPD_VM_URI", "")
 GUEST = os.environ.get("NCPD_VM_GUEST", "")
@@ -98,7 +101,7 @@ def last_value(no, key):
 
 
 @unittest.skipUnless(URI and GUEST and VM_DIR and LIBVIRTD, "run through tests/vm/run.sh")
-class GuestTest(HvCase):
+class GuestTest(HvCase, ResourceCase):
     """One walk over real machines, in order."""
 
     @classmethod
@@ -348,6 +351,155 @@ class GuestTest(HvCase):
         self.observe(self.c, nos, None, TERMINATE_STATES, gone=True, timeout=30)
         for no in nos:
             self.assertNotEqual(virsh("dominfo", "ncpd-%s" % no).returncode, 0)
+
+    def disk_seen(self, no, disk, size):
+        """Waits until the guest of server no lists block device serial ncpd-<disk> of size
+        bytes (its init prints disks= whenever the set changes)."""
+        pat = re.compile(r":%d:ncpd-%s(,|$)" % (size, disk))
+        wait_for(lambda: pat.search(last_value(no, "disks") or ""), timeout=60, interval=0.05,
+                 message="the guest of %s to list disk %s of %d bytes (disks=%s)"
+                 % (no, disk, size, last_value(no, "disks")))
+        return time.monotonic()
+
+    def disk_unseen(self, no, disk):
+        wait_for(lambda: "ncpd-%s" % disk not in (last_value(no, "disks") or "ncpd-"),
+                 timeout=60, interval=0.05,
+                 message="the guest of %s to let go of disk %s (disks=%s)"
+                 % (no, disk, last_value(no, "disks")))
+        return time.monotonic()
+
+    def volume(self, disk):
+        return os.path.join(VM_DIR, str(disk), "volume.qcow2")
+
+    def test_10_block_storage_live_in_the_guest_and_gone_with_its_server(self):
+        no = self.new_server("guest-disk", product=LARGE)  # micro servers take no disks (10723)
+        self.observe(self.c, [no], ("RUN", "NULL"), CREATE_STATES, timeout=60)
+        wait_console(no, "ncpd-guest: ready")
+        # created on a running server: the guest sees the new disk (hot plug)
+        t0 = time.monotonic()
+        inner = self.call_fmt(self.c, "createBlockStorageInstance",
+                              [("serverInstanceNo", no), ("blockStorageSize", "10"),
+                               ("blockStorageName", "gdisk1")], "xml")
+        d1 = inner["blockStorageInstanceList"][0]["blockStorageInstanceNo"]
+        self.observe_res(self.c, DISK, [d1], ("ATTAC", "NULL"), DISK_CREATE, timeout=60)
+        measure("createBlockStorageInstance to ATTAC (API)", time.monotonic() - t0)
+        # the hypervisor's call returned once the disk was there: no timer to wait for, and
+        # the server's disk work (SETUP) ended with it
+        self.assert_state(self.c, no, "RUN", "NULL")
+        t_seen = self.disk_seen(no, d1, 10 * GiB)
+        measure("createBlockStorageInstance to the guest listing the disk", t_seen - t0)
+        self.assertTrue(os.path.exists(self.volume(d1)))
+        self.assertIn("ncpd-%s" % d1, virsh("dumpxml", "--inactive", "ncpd-%s" % no)
+                      .stdout.decode(), "kept in the persistent definition too")
+        # detached live: the guest lets go, the volume stays
+        t0 = time.monotonic()
+        self.call_fmt(self.c, "detachBlockStorageInstances",
+                      nlist("blockStorageInstanceNoList", [d1]), "json")
+        self.observe_res(self.c, DISK, [d1], ("CREAT", "NULL"), DISK_DETACH, timeout=60)
+        measure("detach to CREAT (API)", time.monotonic() - t0)
+        measure("detach to the guest no longer listing the disk",
+                self.disk_unseen(no, d1) - t0)
+        self.assertTrue(os.path.exists(self.volume(d1)))
+        self.assertNotIn("ncpd-%s" % d1, virsh("dumpxml", "ncpd-%s" % no).stdout.decode())
+        # resized while detached, attached again: the guest sees the new size
+        self.call_fmt(self.c, "changeBlockStorageVolumeSize",
+                      [("blockStorageInstanceNo", d1), ("blockStorageSize", "20")], "xml")
+        self.observe_res(self.c, DISK, [d1], ("CREAT", "NULL"), DISK_RESIZE, timeout=60)
+        self.call_fmt(self.c, "attachBlockStorageInstance",
+                      [("serverInstanceNo", no), ("blockStorageInstanceNo", d1)], "json")
+        self.observe_res(self.c, DISK, [d1], ("ATTAC", "NULL"), DISK_ATTACH, timeout=60)
+        self.disk_seen(no, d1, 20 * GiB)
+        # a second disk beside it, and a third one deleted once detached: its files go
+        inner = self.call_fmt(self.c, "createBlockStorageInstance",
+                              [("serverInstanceNo", no), ("blockStorageSize", "10")], "json")
+        d2 = inner["blockStorageInstanceList"][0]["blockStorageInstanceNo"]
+        inner = self.call_fmt(self.c, "createBlockStorageInstance",
+                              [("serverInstanceNo", no), ("blockStorageSize", "10")], "json")
+        d3 = inner["blockStorageInstanceList"][0]["blockStorageInstanceNo"]
+        self.observe_res(self.c, DISK, [d2, d3], ("ATTAC", "NULL"), DISK_CREATE, timeout=60)
+        self.disk_seen(no, d2, 10 * GiB)
+        self.disk_seen(no, d3, 10 * GiB)
+        self.disk_seen(no, d1, 20 * GiB)
+        self.call_fmt(self.c, "detachBlockStorageInstances",
+                      nlist("blockStorageInstanceNoList", [d3]), "json")
+        self.observe_res(self.c, DISK, [d3], ("CREAT", "NULL"), DISK_DETACH, timeout=60)
+        self.disk_unseen(no, d3)
+        self.call_fmt(self.c, "deleteBlockStorageInstances",
+                      nlist("blockStorageInstanceNoList", [d3]), "json")
+        self.observe_res(self.c, DISK, [d3], None, DISK_DELETE, gone=True, timeout=60)
+        self.assertFalse(os.path.exists(os.path.join(VM_DIR, str(d3))), "volume left")
+        print("[ GUEST    ] disks=%s" % last_value(no, "disks"), flush=True)
+        # terminating the server takes its attached disks along: no domain, no files
+        self.stop_and_wait(no)
+        self.act(self.c, "terminateServerInstances", [no], "xml")
+        self.observe(self.c, [no], None, TERMINATE_STATES, gone=True, timeout=30)
+        self.assertNotEqual(virsh("dominfo", "ncpd-%s" % no).returncode, 0, "domain left")
+        left = [n for n in (no, d1, d2) if os.path.exists(os.path.join(VM_DIR, str(n)))]
+        self.assertEqual(left, [], "files left")
+        self.assertEqual([i for i in self.items(self.c, DISK)
+                          if i["blockStorageInstanceNo"] in (d1, d2)], [])
+
+
+@unittest.skipUnless(URI and GUEST and VM_DIR and LIBVIRTD, "run through tests/vm/run.sh")
+class VpcGuestTest(VpcCase):
+    """A VPC server (/vserver/v2) on the same real machines: its image's boot source comes
+    from the catalogue's "vpc" part; the guest reads the server name as its hostname and
+    the server's init script as its user data; stop is the power button."""
+
+    STEP_MS = 250  # VPC and subnet creation stay timed; servers follow their machines
+
+    @classmethod
+    def setUpClass(cls):
+        with open(os.path.join(GUEST, "cmdline")) as f:
+            cmdline = f.read().strip()
+        boot = {"kernel": os.path.join(GUEST, "vmlinuz"),
+                "initrd": os.path.join(GUEST, "initrd.gz"), "cmdline": cmdline}
+        cls.catalog = write_catalog(os.path.join(VM_DIR, "catalog-vpc.json"), {},
+                                    vpc_boots={KVM_IMAGE: boot})
+        cls.d = cls.new_class_daemon(fixture=None, sim_step_ms=cls.STEP_MS,
+                                     extra_args=libvirt_args(
+                                         cls.catalog, URI, VM_DIR,
+                                         ["--stop-timeout", str(STOP_TIMEOUT)]))
+        cls.c = cls.d.client()
+        cls._seq = 0
+
+    def test_vpc_server_boots_reads_its_init_script_and_stops_by_the_button(self):
+        c = self.c
+        key, pem = self.make_key(c)
+        script = "#!/bin/sh\necho vpc-init-script-marker-91d2\n"
+        sno = self.one(c, "vserver", "createInitScript",
+                       [("initScriptContent", script), ("initScriptName", "guest-init")])[
+                           "initScriptNo"]
+        v = self.make_vpc(c, "10.70.0.0/16")
+        sub = self.make_subnet(c, v, "10.70.1.0/24")
+        t0 = time.monotonic()
+        no = self.make_server(c, v, sub, extra=[("serverName", "vpc-guest"),
+                                                ("loginKeyName", key), ("initScriptNo", sno)],
+                              image=[("serverImageNo", KVM_IMAGE_NO), ("serverSpecCode", "c2-g3")])
+        measure("VPC create to RUN (API)", time.monotonic() - t0)
+        self.assertEqual(domstate(no), "running")
+        measure("VPC create to guest init ready",
+                wait_console(no, "ncpd-guest: ready") - t0)
+        con = console(no)
+        self.assertIn("ncpd-guest: hostname=vpc-guest", con)
+        self.assertIn("ncpd-guest: instance-id=ncpd-%s" % no, con)
+        self.assertIn("echo vpc-init-script-marker-91d2", con)
+        self.assertIn(ssh_line_from_pem(pem).split()[1], con)
+        pw = self.ok(c, "vserver", "getRootPassword",
+                     [("serverInstanceNo", no), ("privateKey", pem)])["rootPassword"]
+        self.assertIn('password: "%s"' % pw, con)
+        cpus = last_value(no, "cpus")
+        self.assertEqual(cpus, "2")  # c2-g3
+        t0 = time.monotonic()
+        self.stop(c, no)
+        measure("VPC stop to NSTOP (API)", time.monotonic() - t0)
+        self.assertEqual(domstate(no), "shut off")
+        self.assertIn("ncpd-guest: power button pressed", console(no))
+        self.terminate(c, no)
+        self.assertNotEqual(virsh("dominfo", "ncpd-%s" % no).returncode, 0, "domain left")
+        self.assertFalse(os.path.exists(os.path.join(VM_DIR, str(no))), "files left")
+        print("[ GUEST    ] VPC server: hostname, init script, login key and root password "
+              "seen by the guest; cpus=%s" % cpus, flush=True)
 
 
 if __name__ == "__main__":
