@@ -278,6 +278,11 @@ put("dispatch", "vpc-walk", seq(
         "&networkInterfaceList.1.networkInterfaceOrder=0"
         "&networkInterfaceList.1.accessControlGroupNoList.1=1030009&responseFormatType=json"),
     req("vserver:getServerInstanceDetail", body="serverInstanceNo=1030013"),
+    req("vserver:getServerInstanceList", body="vpcNo=1030007&serverName=VS&sortedBy=serverName"
+        "&sortingOrder=descending&pageNo=1&pageSize=5&hypervisorTypeCodeList.1=KVM"),
+    req("vpc:getVpcList", body="vpcStatusCode=RUN&vpcNoList.1=1030007&vpcNoList.2=1030001"),
+    req("vpc:getSubnetList", body="vpcNo=1030007&subnetTypeCode=PUBLIC&pageSize=1"),
+    req("vserver:rebootServerInstances", body="serverInstanceNoList.1=1030013"),
     req("vserver:stopServerInstances", body="serverInstanceNoList.1=1030013"),
     req("vserver:changeServerInstanceSpec", body="serverInstanceNo=1030013&serverSpecCode=s4-g3"),
     req("vserver:terminateServerInstances", body="serverInstanceNoList.1=1030013"),
@@ -325,7 +330,9 @@ put("dispatch", "vpc-other-account", seq(
     req("vpc:getNetworkAclList", body="vpcNo=1030001", flags=b"8"),
     req("vserver:getAccessControlGroupRuleList", body="accessControlGroupNo=1030003", flags=b"8"),
     req("vserver:stopServerInstances", body="serverInstanceNoList.1=1021003", flags=b"8"),
-    req("vserver:getServerInstanceDetail", body="serverInstanceNo=1021003")))
+    req("vserver:getServerInstanceDetail", body="serverInstanceNo=1021003"),
+    req("vserver:getServerInstanceList", body="serverInstanceNoList.1=1021003", flags=b"8"),
+    req("vpc:getSubnetList", body="subnetNoList.1=1030006", flags=b"8")))
 put("dispatch", "vpc-bad-input", seq(
     req("vpc:createVpc", body="responseFormatType=json&ipv4CidrBlock=%zz"),
     req("vpc:createVpc", body="ipv4CidrBlock=10.0.0.1%2F16&vpcName=Bad"),

@@ -186,6 +186,30 @@ int act_vpc_getVpcDetail(ncp_ctx_t *ctx, ncp_err_t *err)
     return 0;
 }
 
+int act_vpc_getVpcList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_args_t *A = &ctx->args;
+    const ncp_vregion_t *region;
+    if (actv_region(ctx, &region, err) < 0)
+        return -1;
+    const ncp_arg_t *name = ncp_arg(A, "vpcName"), *status = ncp_arg(A, "vpcStatusCode");
+    const ncp_arg_t *nos = ncp_arg(A, "vpcNoList");
+    ncp_vpc_t *v;
+    size_t n, m = 0;
+    if (ncp_store_vpc_list(ctx->st, ctx->arena, ctx->account_id, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].region, region->code) == 0 && actv_in_list(nos, v[i].no) &&
+            (!name->present || strcmp(name->s, v[i].name) == 0) &&
+            (!status->present || strcmp(status->s, v[i].status) == 0))
+            v[m++] = v[i];
+    actv_list_begin(ctx, (int64_t)m, "vpcList", "vpc");
+    for (size_t i = 0; i < m; i++)
+        actv_emit_vpc(ctx->em, &v[i]);
+    actv_list_end(ctx);
+    return 0;
+}
+
 int act_vpc_deleteVpc(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     const ncp_vregion_t *region;
@@ -285,6 +309,43 @@ int act_vpc_getSubnetDetail(ncp_ctx_t *ctx, ncp_err_t *err)
     if (r < 0)
         return -1;
     answer_subnet(ctx, r == 1 ? &s : NULL);
+    return 0;
+}
+
+int act_vpc_getSubnetList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_args_t *A = &ctx->args;
+    const ncp_vregion_t *region;
+    if (actv_region(ctx, &region, err) < 0)
+        return -1;
+    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo"), *nos = ncp_arg(A, "subnetNoList");
+    const char *const names[] = {"subnetName", "subnet", "subnetTypeCode", "usageTypeCode",
+                                 "subnetStatusCode", "zoneCode"};
+    const ncp_arg_t *f[6];
+    for (size_t k = 0; k < 6; k++)
+        f[k] = ncp_arg(A, names[k]);
+    const ncp_arg_t *nacl = ncp_arg(A, "networkAclNo");
+    ncp_vsubnet_t *v;
+    size_t n, m = 0;
+    if (ncp_store_vsubnet_list(ctx->st, ctx->arena, ctx->account_id,
+                               vpc->present ? act_no(vpc->s) : 0, &v, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *have[6] = {v[i].name,  v[i].cidr,   v[i].type,
+                               v[i].usage, v[i].status, v[i].zone};
+        bool ok = actv_in_list(nos, v[i].no) &&
+                  (!nacl->present || act_no(nacl->s) == v[i].nacl_no);
+        for (size_t k = 0; k < 6 && ok; k++)
+            ok = !f[k]->present || strcmp(f[k]->s, have[k]) == 0;
+        if (ok)
+            v[m++] = v[i];
+    }
+    size_t from, to;
+    actv_page(ctx, m, &from, &to);
+    actv_list_begin(ctx, (int64_t)m, "subnetList", "subnet");
+    for (size_t i = from; i < to; i++)
+        actv_emit_subnet(ctx->em, &v[i]);
+    actv_list_end(ctx);
     return 0;
 }
 

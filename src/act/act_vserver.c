@@ -118,6 +118,69 @@ int act_vserver_getServerInstanceDetail(ncp_ctx_t *ctx, ncp_err_t *err)
     return 0;
 }
 
+/* getServerInstanceList's filters (vserver.md §3.2; the classic semantics): a
+ * case-insensitive substring of the name, an exact private or public IP. */
+static bool vserver_matches(const ncp_args_t *A, const ncp_server_t *s)
+{
+    const ncp_arg_t *name = ncp_arg(A, "serverName"), *ip = ncp_arg(A, "ip");
+    const ncp_arg_t *st = ncp_arg(A, "serverInstanceStatusCode");
+    const ncp_arg_t *dt = ncp_arg(A, "baseBlockStorageDiskTypeCode");
+    const ncp_arg_t *dd = ncp_arg(A, "baseBlockStorageDiskDetailTypeCode");
+    const ncp_vserver_t *v = s->vpc;
+    if (!actv_in_list(ncp_arg(A, "serverInstanceNoList"), s->no) ||
+        ncp_arg(A, "placementGroupNoList")->present || /* no placement groups exist */
+        !actv_in_strs(ncp_arg(A, "hypervisorTypeCodeList"), v->hypervisor) ||
+        (st->present && strcmp(st->s, ncp_state_status_code(s->status)) != 0) ||
+        (dt->present && strcmp(dt->s, s->disk_type) != 0) ||
+        (dd->present && strcmp(dd->s, s->disk_detail) != 0) ||
+        (ip->present && strcmp(ip->s, s->private_ip ? s->private_ip : "") != 0 &&
+         strcmp(ip->s, v->public_ip ? v->public_ip : "") != 0))
+        return false;
+    return !name->present || strcasestr(s->name, name->s) != NULL;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const ncp_server_t *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->no > y->no) - (x->no < y->no);
+}
+
+int act_vserver_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    const ncp_args_t *A = &ctx->args;
+    const ncp_vregion_t *region;
+    if (actv_region(ctx, &region, err) < 0)
+        return -1;
+    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo");
+    int64_t *nos;
+    size_t n, m = 0;
+    if (ncp_store_vserver_nos(ctx->st, ctx->arena, ctx->account_id,
+                              vpc->present ? act_no(vpc->s) : 0, &nos, &n, err) < 0)
+        return -1;
+    ncp_server_t *v = ncp_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*v));
+    for (size_t i = 0; i < n; i++) {
+        int r = ctx->so->server_get(ctx->st, ctx->arena, ctx->account_id, nos[i], &v[m], err);
+        if (r < 0 || (r == 1 && actv_server_fields(ctx, &v[m], err) < 0))
+            return -1;
+        if (r == 1 && strcmp(v[m].vpc->region, region->code) == 0 && vserver_matches(A, &v[m]))
+            m++;
+    }
+    const ncp_arg_t *sorted = ncp_arg(A, "sortedBy"), *order = ncp_arg(A, "sortingOrder");
+    if (sorted->present && strcmp(sorted->s, "serverName") == 0)
+        qsort(v, m, sizeof(*v), by_name);
+    if (order->present && strcmp(order->s, "descending") == 0)
+        for (size_t i = 0; i < m / 2; i++) {
+            ncp_server_t t = v[i];
+            v[i] = v[m - 1 - i];
+            v[m - 1 - i] = t;
+        }
+    size_t from, to;
+    actv_page(ctx, m, &from, &to);
+    act_respond_servers(ctx, NULL, v + from, NULL, to - from, (int64_t)m);
+    return 0;
+}
+
 /* serverInstanceNoList in list order (DECISIONS D2): malformed or another
  * kind of the caller's 24109, duplicate 1100000, unknown 24120. */
 static int resolve_list(ncp_ctx_t *ctx, ncp_server_t **out, size_t *n_out, ncp_err_t *err)
@@ -170,6 +233,11 @@ int act_vserver_stopServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 int act_vserver_startServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
 {
     return transition_many(ctx, NCP_TR_START, err);
+}
+
+int act_vserver_rebootServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)
+{
+    return transition_many(ctx, NCP_TR_REBOOT, err);
 }
 
 int act_vserver_terminateServerInstances(ncp_ctx_t *ctx, ncp_err_t *err)

@@ -22,6 +22,9 @@ static const char vpc_put_sql[] =
 static const char vpc_get_sql[] =
     "SELECT no, account_id, name, cidr, region, status, create_ms FROM vpcs"
     " WHERE no=?1 AND account_id=?2";
+static const char vpc_list_sql[] =
+    "SELECT no, account_id, name, cidr, region, status, create_ms FROM vpcs"
+    " WHERE account_id=?1 ORDER BY no";
 static const char vpc_name_sql[] =
     "SELECT count(*) FROM vpcs WHERE account_id=?1 AND name=?2";
 static const char vpc_deps_sql[] =
@@ -45,6 +48,17 @@ int ncp_store_vpc_put(ncp_store_t *st, const ncp_vpc_t *v, ncp_err_t *err)
     return run(st, s, err);
 }
 
+static void read_vpc(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vpc_t *out)
+{
+    out->no = col_int(st, s, 0);
+    out->account_id = col_int(st, s, 1);
+    out->name = col_str(st, a, s, 2);
+    out->cidr = col_str(st, a, s, 3);
+    out->region = col_str(st, a, s, 4);
+    out->status = col_str(st, a, s, 5);
+    out->create_ms = col_int(st, s, 6);
+}
+
 int ncp_store_vpc_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                       ncp_vpc_t *out, ncp_err_t *err)
 {
@@ -56,15 +70,27 @@ int ncp_store_vpc_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64
     int r = first_row(st, s, err);
     if (r != 1)
         return r;
-    out->no = col_int(st, s, 0);
-    out->account_id = col_int(st, s, 1);
-    out->name = col_str(st, a, s, 2);
-    out->cidr = col_str(st, a, s, 3);
-    out->region = col_str(st, a, s, 4);
-    out->status = col_str(st, a, s, 5);
-    out->create_ms = col_int(st, s, 6);
+    read_vpc(st, a, s, out);
     done(st, s);
     return 1;
+}
+
+int ncp_store_vpc_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, ncp_vpc_t **out,
+                       size_t *n_out, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = ncp_st_stmt(st, vpc_list_sql, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, account_id);
+    ncp_vpc_t *v = NULL;
+    size_t n = 0, cap = 0;
+    int r;
+    while ((r = ncp_st_step(st, s, err)) == 1)
+        read_vpc(st, a, s, PUSH(a, v, n, cap, ncp_vpc_t));
+    done(st, s);
+    *out = v;
+    *n_out = n;
+    return r < 0 ? -1 : 0;
 }
 
 /* 1 when the count(*) of s (binds set) is positive. */

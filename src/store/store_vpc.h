@@ -15,6 +15,8 @@
 int ncp_store_vpc_put(ncp_store_t *st, const ncp_vpc_t *v, ncp_err_t *err);
 int ncp_store_vpc_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                       ncp_vpc_t *out, ncp_err_t *err);
+int ncp_store_vpc_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, ncp_vpc_t **out,
+                       size_t *n_out, ncp_err_t *err);
 /* 1 when a VPC of the account has this name */
 int ncp_store_vpc_name_taken(ncp_store_t *st, int64_t account_id, const char *name,
                              ncp_err_t *err);

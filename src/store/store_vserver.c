@@ -61,6 +61,9 @@ static const char vserver_pip_sql[] =
 static const char vserver_del_sql[] = "DELETE FROM vservers WHERE no=?1";
 static const char vserver_name_sql[] =
     "SELECT count(*) FROM servers WHERE account_id=?1 AND vpc = 1 AND name=?2";
+static const char vserver_nos_sql[] =
+    "SELECT v.no FROM vservers v JOIN servers s ON s.no = v.no"
+    " WHERE v.account_id=?1 AND (?2 = 0 OR v.vpc_no=?2) ORDER BY v.no";
 
 int ncp_store_vserver_put(ncp_store_t *st, int64_t no, int64_t account_id,
                           const ncp_vserver_t *v, ncp_err_t *err)
@@ -135,6 +138,25 @@ int ncp_store_vserver_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_vserv
 int ncp_store_vserver_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
 {
     return exec1(st, vserver_del_sql, no, err);
+}
+
+int ncp_store_vserver_nos(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
+                          int64_t **out, size_t *n_out, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = ncp_st_stmt(st, vserver_nos_sql, err);
+    if (!s)
+        return -1;
+    bind_int(st, s, 1, account_id);
+    bind_int(st, s, 2, vpc_no);
+    int64_t *v = NULL;
+    size_t n = 0, cap = 0;
+    int r;
+    while ((r = ncp_st_step(st, s, err)) == 1)
+        *PUSH(a, v, n, cap, int64_t) = col_int(st, s, 0);
+    done(st, s);
+    *out = v;
+    *n_out = n;
+    return r < 0 ? -1 : 0;
 }
 
 int ncp_store_vserver_name_taken(ncp_store_t *st, int64_t account_id, const char *name,

@@ -21,6 +21,10 @@ int ncp_store_vserver_put(ncp_store_t *st, int64_t no, int64_t account_id,
 int ncp_store_vserver_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_vserver_t *out,
                           ncp_err_t *err);
 int ncp_store_vserver_delete(ncp_store_t *st, int64_t no, ncp_err_t *err);
+/* The numbers of the account's VPC servers (of one VPC when vpc_no != 0), in
+ * number order, in an arena array. */
+int ncp_store_vserver_nos(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
+                          int64_t **out, size_t *n_out, ncp_err_t *err);
 /* 1 when a live VPC server of the account has this name */
 int ncp_store_vserver_name_taken(ncp_store_t *st, int64_t account_id, const char *name,
                                  ncp_err_t *err);

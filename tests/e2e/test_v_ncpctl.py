@@ -156,8 +156,8 @@ class VpcNcpctlTest(NcpdTestCase):
                 r = self.ok(api, name, "--help", env=self.env())
                 for p in params:
                     self.assertRegex(r.stdout, r"--%s\s" % p)
-        self.assertEqual(len(api_table("vserver")[0]), 50)
-        self.assertEqual(len(api_table("vpc")[0]), 13)
+        self.assertEqual(len(api_table("vserver")[0]), 52)  # P1 and two P2 (test_v_lists)
+        self.assertEqual(len(api_table("vpc")[0]), 15)
         r = self.ok("vserver", "createServerInstances", "--help", env=self.env())
         line = next(l for l in r.stdout.splitlines() if l.startswith("  --networkInterfaceList"))
         self.assertIn("accessControlGroupNoList.N", line)
@@ -225,7 +225,7 @@ class VpcNcpctlTest(NcpdTestCase):
             self.assertIn("returnCode 1100000", r.stderr)
             self.assertIn("Parameter is invalid. ipv4CidrBlock", r.stderr)
         # an action of the API this ncpd does not serve: sent, and answered 404 / 300
-        for api, name in (("vpc", "getVpcList"), ("vserver", "getServerInstanceList")):
+        for api, name in (("vpc", "getRouteTableDetail"), ("vserver", "getInitScriptList")):
             r = self.fails(1, api, name)
             self.assertIn("HTTP 404", r.stderr)
             self.assertIn("returnCode 300", r.stderr)

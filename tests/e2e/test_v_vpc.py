@@ -384,9 +384,9 @@ class VpcTest(VpcCase):
                                     [("accessControlGroupNo", v["acg"])]), [])
 
     def test_p2_actions_answer_not_supported(self):
-        for api, action in (("vpc", "getVpcList"), ("vpc", "createNatGatewayInstance"),
-                            ("vpc", "addNetworkAclInboundRule"), ("vserver", "getServerInstanceList"),
-                            ("vserver", "rebootServerInstances"), ("vserver", "createPlacementGroup")):
+        for api, action in (("vpc", "getVpcPeeringInstanceList"), ("vpc", "createNatGatewayInstance"),
+                            ("vpc", "addNetworkAclInboundRule"), ("vserver", "getInitScriptList"),
+                            ("vserver", "interruptServerInstance"), ("vserver", "createPlacementGroup")):
             for fmt in FORMATS:
                 with self.subTest(action=action, fmt=fmt):
                     self.fails(self.c, api, action, [("anything", "1")], 300, unsupported(action),
