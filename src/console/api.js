@@ -73,12 +73,13 @@ function gatewayError(data, status) {
   return new ApiError(String(status), `HTTP ${status}`, status);
 }
 
-// Calls one action; resolves to the inner answer ({requestId, returnCode, ...}).
-export async function call(action, params = {}) {
+// Calls one action of an API ('server': classic, 'vserver' and 'vpc': the VPC
+// platform); resolves to the inner answer ({requestId, returnCode, ...}).
+export async function call(action, params = {}, api = 'server') {
   const pairs = [['responseFormatType', 'json'], ...formPairs(params)];
   let res;
   try {
-    res = await fetch(`api/server/v2/${encodeURIComponent(action)}`, {
+    res = await fetch(`api/${api}/v2/${encodeURIComponent(action)}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrfToken || '' },
       body: encodePairs(pairs),
@@ -86,7 +87,7 @@ export async function call(action, params = {}) {
       cache: 'no-store',
     });
   } catch (err) {
-    notify({ action, params, ok: false, code: 'network' });
+    notify({ api, action, params, ok: false, code: 'network' });
     throw new ApiError('network', `The server cannot be reached (${err.message}).`, 0);
   }
   const data = await readJson(res);
@@ -98,7 +99,7 @@ export async function call(action, params = {}) {
   } else if (inner.returnCode !== '0') {
     error = new ApiError(inner.returnCode, inner.returnMessage, res.status, inner); // e.g. 22001
   }
-  notify({ action, params, ok: !error, code: error ? error.code : '0' });
+  notify({ api, action, params, ok: !error, code: error ? error.code : '0' });
   if (error) throw error;
   return inner;
 }

@@ -15,9 +15,9 @@ export function shellQuote(s) {
   return `'${t.replace(/'/g, `'\\''`)}'`;
 }
 
-// ncpctl server ACTION --param value --listParam v1 v2 --objList "k=v, k=v"
-export function ncpctlLine(action, params) {
-  const words = ['ncpctl', 'server', action];
+// ncpctl API ACTION --param value --listParam v1 v2 --objList "k=v, k=v"
+export function ncpctlLine(action, params, api = 'server') {
+  const words = ['ncpctl', api, action];
   for (const [name, value] of Object.entries(params || {})) {
     if (value === undefined || value === null || value === '') continue;
     if (Array.isArray(value)) {
@@ -37,11 +37,11 @@ export function ncpctlLine(action, params) {
   return words.join(' ');
 }
 
-// scripts/ncp-curl -X POST '/server/v2/ACTION?pairs' (the signature covers the
+// scripts/ncp-curl -X POST '/API/v2/ACTION?pairs' (the signature covers the
 // URI, so the parameters go in the query).
-export function curlLine(action, params) {
+export function curlLine(action, params, api = 'server') {
   const query = encodePairs([...formPairs(params), ['responseFormatType', 'json']]);
-  return `scripts/ncp-curl -X POST ${shellQuote(`/server/v2/${action}?${query}`)}`;
+  return `scripts/ncp-curl -X POST ${shellQuote(`/${api}/v2/${action}?${query}`)}`;
 }
 
 function copyButton(text, label) {
@@ -63,8 +63,8 @@ function copyButton(text, label) {
 }
 
 function entryView(entry) {
-  const ncpctl = ncpctlLine(entry.action, entry.params);
-  const curl = curlLine(entry.action, entry.params);
+  const ncpctl = ncpctlLine(entry.action, entry.params, entry.api);
+  const curl = curlLine(entry.action, entry.params, entry.api);
   const count = h('span', { class: 'count' });
   const meta = h('span', { class: 'meta' });
   const li = h('li', { class: 'request', dataset: { action: entry.action } },
@@ -100,7 +100,7 @@ export function initRequestPanel(session) {
   show(toggle.checked);
   toggle.onchange = () => show(toggle.checked);
   const off = onCall((e) => {
-    const key = `${e.action}?${encodePairs(formPairs(e.params))}`;
+    const key = `${e.api}/${e.action}?${encodePairs(formPairs(e.params))}`;
     if (last && last.key === key && lastView && lastView.isConnected) {
       last.count += 1;
       Object.assign(last, { at: new Date(), ok: e.ok, code: e.code });

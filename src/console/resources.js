@@ -397,6 +397,129 @@ export const portForwardingDef = {
   empty: 'No port forwarding rules in this zone.',
 };
 
+// ---- the VPC platform (/vserver/v2, /vpc/v2) ------------------------------------
+// The same list pages on the VPC APIs: `api` names the API of every call.
+
+export const vpcServersDef = {
+  ...serversDef,
+  id: 'vpc-servers',
+  title: 'VPC servers',
+  api: 'vserver',
+  filters: [
+    { id: 'name', label: 'Name', type: 'search', placeholder: 'part of a name', params: (v) => ({ serverName: v }) },
+    serversDef.filters[1],
+    serversDef.filters[2],
+  ],
+  columns: [
+    col('No.', 'serverInstanceNo'),
+    col('Name', 'serverName', { class: 'wrap name' }),
+    col('Status', status, { id: 'status', badge: statusBadge }),
+    col('Operation', operation, { id: 'operation' }),
+    col('Status name', 'serverInstanceStatusName', { id: 'statusName', class: 'wrap' }),
+    col('VPC', 'vpcNo', { id: 'vpc' }),
+    col('Subnet', 'subnetNo', { id: 'subnet' }),
+    col('Public IP', 'publicIp', { class: 'mono' }),
+    col('Zone', 'zoneCode', { id: 'zone' }),
+    col('Spec', spec, { id: 'spec', class: 'wrap', title: (s) => s.serverSpecCode }),
+    col('Image', 'serverImageProductCode', { id: 'image', class: 'wrap' }),
+    col('Created', (s) => fmtDate(s.createDate), { id: 'created', title: (s) => s.createDate }),
+  ],
+  toolbar: undefined,
+  intro: () => 'Servers of the VPC platform. Create them with the API, ncpctl vserver createServerInstances or Terraform.',
+  empty: 'No VPC servers match.',
+};
+
+const vpcStatus = (v) => code(v.vpcStatus);
+export const vpcsDef = {
+  id: 'vpcs',
+  title: 'VPCs',
+  level: 1,
+  noun: 'VPCs',
+  unit: 'VPC',
+  units: 'VPCs',
+  api: 'vpc',
+  list: { action: 'getVpcList', rows: (r) => r.vpcList, key: (v) => v.vpcNo },
+  refresh: { fast: (rows) => rows.some((v) => vpcStatus(v) !== 'RUN'), fastMs: 1000, slowMs: 5000 },
+  columns: [
+    col('No.', 'vpcNo'),
+    col('Name', 'vpcName', { class: 'wrap name' }),
+    col('CIDR', 'ipv4CidrBlock', { id: 'cidr', class: 'mono' }),
+    col('Status', vpcStatus, { id: 'status', badge: (v) => (vpcStatus(v) === 'RUN' ? 'run' : 'busy') }),
+    col('Region', 'regionCode', { id: 'region' }),
+    col('Created', (v) => fmtDate(v.createDate), { id: 'created' }),
+  ],
+  actions: [{
+    name: 'Delete', action: 'deleteVpc', danger: true,
+    params: (v) => ({ vpcNo: v.vpcNo }),
+    enabled: (v) => vpcStatus(v) === 'RUN',
+    reason: () => 'Only a VPC in RUN can be deleted (its subnets first).',
+    rows: (r) => r.vpcList,
+    confirm: (v) => ({ title: 'Delete VPC?', message: `${v.vpcName} (${v.vpcNo}) and its default network ACL, ACG and route tables will be deleted.` }),
+    announce: (v) => `Delete: ${v.vpcName}`,
+  }],
+  create: {
+    title: 'Create VPC',
+    submit: 'Create VPC',
+    action: 'createVpc',
+    fields: [
+      { name: 'ipv4CidrBlock', label: 'IPv4 CIDR block', required: true, hint: 'a private range, /16 to /28, e.g. 10.0.0.0/16' },
+      { name: 'vpcName', label: 'VPC name', minlength: 3, maxlength: 30, hint: 'optional' },
+    ],
+  },
+  empty: 'No VPCs.',
+};
+
+const subnetStatus = (s) => code(s.subnetStatus);
+export const subnetsDef = {
+  id: 'subnets',
+  title: 'Subnets',
+  level: 1,
+  noun: 'subnets',
+  unit: 'subnet',
+  units: 'subnets',
+  api: 'vpc',
+  list: { action: 'getSubnetList', rows: (r) => r.subnetList, key: (s) => s.subnetNo },
+  paging: { size: 20 },
+  refresh: { fast: (rows) => rows.some((s) => subnetStatus(s) !== 'RUN'), fastMs: 1000, slowMs: 5000 },
+  filters: [
+    { id: 'vpc', label: 'VPC No.', type: 'search', placeholder: 'all VPCs', params: (v) => (/^[0-9]+$/.test(v) ? { vpcNo: v } : {}) },
+  ],
+  columns: [
+    col('No.', 'subnetNo'),
+    col('Name', 'subnetName', { class: 'wrap name' }),
+    col('CIDR', 'subnet', { id: 'cidr', class: 'mono' }),
+    col('VPC', 'vpcNo', { id: 'vpc' }),
+    col('Zone', 'zoneCode', { id: 'zone' }),
+    col('Type', (s) => code(s.subnetType), { id: 'type' }),
+    col('Usage', (s) => code(s.usageType), { id: 'usage' }),
+    col('Status', subnetStatus, { id: 'status', badge: (s) => (subnetStatus(s) === 'RUN' ? 'run' : 'busy') }),
+    col('Network ACL', 'networkAclNo', { id: 'nacl' }),
+  ],
+  actions: [{
+    name: 'Delete', action: 'deleteSubnet', danger: true,
+    params: (s) => ({ subnetNo: s.subnetNo }),
+    enabled: (s) => subnetStatus(s) === 'RUN',
+    reason: () => 'Only a subnet in RUN with no server or interface in it can be deleted.',
+    rows: (r) => r.subnetList,
+    confirm: (s) => ({ title: 'Delete subnet?', message: `${s.subnetName} (${s.subnet}) will be deleted.` }),
+    announce: (s) => `Delete: ${s.subnetName}`,
+  }],
+  create: {
+    title: 'Create subnet',
+    submit: 'Create subnet',
+    action: 'createSubnet',
+    fields: [
+      { name: 'vpcNo', label: 'VPC No.', required: true, pattern: '[0-9]+' },
+      { name: 'subnet', label: 'CIDR', required: true, hint: 'inside the VPC, e.g. 10.0.1.0/24' },
+      { name: 'zoneCode', label: 'Zone', required: true, hint: 'KR-1 or KR-2' },
+      { name: 'networkAclNo', label: 'Network ACL No.', required: true, pattern: '[0-9]+', hint: 'the VPC\'s default one, as getNetworkAclList shows' },
+      { name: 'subnetTypeCode', label: 'Type', required: true, hint: 'PUBLIC or PRIVATE' },
+      { name: 'subnetName', label: 'Subnet name', minlength: 3, maxlength: 30, hint: 'optional' },
+    ],
+  },
+  empty: 'No subnets match.',
+};
+
 // The navigation: one entry per list page. `sections` pages show several lists.
 export const pages = [
   { path: 'servers', nav: 'Servers', def: serversDef },
@@ -405,5 +528,8 @@ export const pages = [
   { path: 'block-storage', nav: 'Block storage', def: blockStorageDef },
   { path: 'public-ips', nav: 'Public IPs', def: publicIpsDef },
   { path: 'port-forwarding', nav: 'Port forwarding', def: portForwardingDef },
+  { path: 'vpc-servers', nav: 'VPC servers', def: vpcServersDef },
+  { path: 'vpcs', nav: 'VPCs', def: vpcsDef },
+  { path: 'subnets', nav: 'Subnets', def: subnetsDef },
   { path: 'acgs/:no', title: (a) => `Access control group ${a.no}`, sections: [acgRulesDef, acgServersDef], back: ['#/acgs', 'All access control groups'] },
 ];

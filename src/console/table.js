@@ -230,7 +230,7 @@ export function mountList(container, def, opts = {}) {
     clearTimeout(timer);
     const my = ++seq;
     try {
-      const resp = await call(def.list.action, params());
+      const resp = await call(def.list.action, params(), def.api);
       if (my !== seq || destroyed) return;
       state.rows = def.list.rows(resp) || [];
       state.total = typeof resp.totalRows === 'number' ? resp.totalRows : state.rows.length;
@@ -256,7 +256,7 @@ export function mountList(container, def, opts = {}) {
     }
     button.setAttribute('aria-busy', 'true');
     try {
-      const resp = await call(a.action, a.params(row));
+      const resp = await call(a.action, a.params(row), def.api);
       if (destroyed) return;
       if (a.rows) patch(a.rows(resp));
       announce(a.announce ? a.announce(row) : `${a.name}: done`);
@@ -292,7 +292,7 @@ export function mountList(container, def, opts = {}) {
       const values = Object.fromEntries(Object.entries(inputs).map(([k, el]) => [k, el.value.trim()]));
       submit.disabled = true;
       try {
-        const resp = await call(spec.action, spec.params ? spec.params(values) : values);
+        const resp = await call(spec.action, spec.params ? spec.params(values) : values, def.api);
         form.reset();
         if (spec.done) await spec.done(resp, values);
         load();

@@ -329,7 +329,7 @@ static void session_ep(ncpd_console_t *c, ncp_store_t *st, ncp_arena_t *a,
     out->content_type = ncp_env_content_type(NCP_FMT_JSON);
 }
 
-/* ---- /console/api/server/v2/ACTION ------------------------------------------------- */
+/* ---- /console/api/{server,vserver,vpc}/v2/ACTION ----------------------------------- */
 
 static void api_call(ncpd_console_t *c, ncp_store_t *st, ncp_arena_t *a, const ncpd_http_in_t *in,
                      ncpd_http_out_t *out)
@@ -349,7 +349,7 @@ static void api_call(ncpd_console_t *c, ncp_store_t *st, ncp_arena_t *a, const n
     }
     ncp_request_t req = {
         .method = "POST",
-        .raw_uri = in->uri + strlen(API_PREFIX), /* "/server/v2/ACTION?..." */
+        .raw_uri = in->uri + strlen(API_PREFIX), /* "/server/v2/ACTION?...", "/vpc/v2/..." */
         .body = in->body,
         .body_len = in->body_len,
         .body_is_form = in->body_is_form,
@@ -462,8 +462,9 @@ void ncpd_console_handle(ncpd_console_t *c, ncp_store_t *st, ncp_arena_t *a,
     const char *rest = path + sizeof(API_PREFIX) - 1;
     if (strcmp(rest, "/session") == 0)
         session_ep(c, st, a, in, out);
-    else if (strncmp(rest, "/server/v2/", 11) == 0)
-        api_call(c, st, a, in, out);
+    else if (strncmp(rest, "/server/v2/", 11) == 0 || strncmp(rest, "/vserver/v2/", 12) == 0 ||
+             strncmp(rest, "/vpc/v2/", 8) == 0)
+        api_call(c, st, a, in, out); /* the classic API, or the VPC platform's two */
     else
         gw_error(out, NCP_E_GW_NOT_FOUND, "Not Found.");
 }

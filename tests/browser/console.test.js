@@ -587,3 +587,89 @@ consoleTest('port forwarding: add a rule from the form, the server shows its por
   const r = await daemon.api('getPortForwardingRuleList', { zoneNo: '3' });
   assert.equal(r.inner.totalRows, 0);
 }, { daemon: { stepMs: 400 } });
+
+// the VPC platform's pages: VPCs and subnets made from their forms, a VPC server made by the
+// API followed through Stop and Terminate, every call shown as `ncpctl vpc|vserver ...`
+consoleTest('VPC pages: create a VPC and a subnet from the forms, stop and terminate a VPC server, delete them', async ({ page, daemon, shot }) => {
+  const vpcApi = (action, params) => daemon.api(action, params, { apiName: 'vpc' });
+  const vsApi = (action, params) => daemon.api(action, params, { apiName: 'vserver' });
+  await signIn(page, daemon);
+  await row(page, SEED).waitFor();
+  await page.getByLabel('Show requests').check();
+  const panel = page.getByRole('complementary', { name: 'Requests' });
+  await page.getByRole('link', { name: 'VPCs', exact: true }).click();
+  await page.getByText('No VPCs.').waitFor();
+  await page.getByLabel('IPv4 CIDR block').fill('10.90.0.0/16');
+  await page.getByLabel('VPC name').fill('console-vpc');
+  await page.getByRole('button', { name: 'Create VPC', exact: true }).click();
+  const vpcNo = await waitFor(async () => {
+    const keys = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.key));
+    return keys.length === 1 ? keys[0] : null;
+  }, { what: 'the new VPC row' });
+  await expectText(cell(page, vpcNo, 'vpcName'), 'console-vpc');
+  await expectText(cell(page, vpcNo, 'cidr'), '10.90.0.0/16');
+  await expectText(cell(page, vpcNo, 'status'), 'RUN', 20000);
+  assert.equal(await panel.locator('li[data-action="createVpc"] code.ncpctl').textContent(),
+    'ncpctl vpc createVpc --ipv4CidrBlock 10.90.0.0/16 --vpcName console-vpc');
+  assert.match(await panel.locator('li[data-action="createVpc"] code.curl').textContent(), /'\/vpc\/v2\/createVpc\?/);
+  await shot('vpcs');
+
+  const nacl = (await vpcApi('getNetworkAclList', { vpcNo })).inner.networkAclList[0].networkAclNo;
+  await page.getByRole('link', { name: 'Subnets', exact: true }).click();
+  await page.getByText('No subnets match.').waitFor();
+  await page.getByLabel('VPC No.', { exact: true }).last().fill(vpcNo);
+  await page.getByLabel('CIDR').fill('10.90.1.0/24');
+  await page.getByLabel('Zone').fill('KR-2');
+  await page.getByLabel('Network ACL No.').fill(nacl);
+  await page.getByLabel('Type', { exact: true }).fill('PUBLIC');
+  await page.getByLabel('Subnet name').fill('console-sub');
+  await page.getByRole('button', { name: 'Create subnet', exact: true }).click();
+  const subnetNo = await waitFor(async () => {
+    const keys = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.key));
+    return keys.length === 1 ? keys[0] : null;
+  }, { what: 'the new subnet row' });
+  await expectText(cell(page, subnetNo, 'status'), 'RUN', 20000);
+  await expectText(cell(page, subnetNo, 'vpc'), vpcNo);
+  await expectText(cell(page, subnetNo, 'type'), 'PUBLIC');
+
+  // a VPC server, made by the API as Terraform would
+  await vsApi('createLoginKey', { keyName: 'console-vpc-key' });
+  const acg = (await vsApi('getAccessControlGroupList', { vpcNo })).inner.accessControlGroupList[0].accessControlGroupNo;
+  const made = await vsApi('createServerInstances', {
+    vpcNo, subnetNo, serverImageNo: '23214590', serverSpecCode: 's2-g3', serverName: 'console-vs',
+    'networkInterfaceList.1.networkInterfaceOrder': '0', 'networkInterfaceList.1.accessControlGroupNoList.1': acg,
+  });
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const no = made.inner.serverInstanceList[0].serverInstanceNo;
+  await page.getByRole('link', { name: 'VPC servers', exact: true }).click();
+  await row(page, no).waitFor();
+  await expectText(cell(page, no, 'serverName'), 'console-vs');
+  await expectText(cell(page, no, 'status'), 'RUN', 20000);
+  await expectText(cell(page, no, 'operation'), 'NULL', 20000); // RUN/SETUP: its interface
+  await expectText(cell(page, no, 'vpc'), vpcNo);
+  await expectText(cell(page, no, 'subnet'), subnetNo);
+  await expectText(cell(page, no, 'spec'), '2 vCPU, 8 GB');
+  assert.equal(await page.locator('tbody tr').count(), 1, 'the classic servers are not VPC servers');
+  await shot('vpc-servers');
+  await recordStates(page, no);
+  await row(page, no).getByRole('button', { name: 'Stop', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Stop', exact: true }).click();
+  const seen = await seenUntil(page, 'NSTOP/NULL', 20000);
+  assert.ok(seen.every((x) => ['RUN/NULL', 'RUN/SHTDN', 'NSTOP/NULL'].includes(x)), seen.join(' '));
+  assert.equal(await panel.locator('li[data-action="stopServerInstances"] code.ncpctl').textContent(),
+    `ncpctl vserver stopServerInstances --serverInstanceNoList ${no}`);
+  await row(page, no).getByRole('button', { name: 'Terminate', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Terminate', exact: true }).click();
+  await row(page, no).waitFor({ state: 'detached', timeout: 20000 });
+
+  // then the subnet and the VPC go, from their pages
+  await page.getByRole('link', { name: 'Subnets', exact: true }).click();
+  await row(page, subnetNo).getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await row(page, subnetNo).waitFor({ state: 'detached', timeout: 20000 });
+  await page.getByRole('link', { name: 'VPCs', exact: true }).click();
+  await row(page, vpcNo).getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await row(page, vpcNo).waitFor({ state: 'detached', timeout: 20000 });
+  assert.equal((await vpcApi('getVpcList', {})).inner.totalRows, 0);
+}, { daemon: { stepMs: 300 }, timeout: 90000 });

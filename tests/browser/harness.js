@@ -114,9 +114,10 @@ export class Daemon {
   }
 
   // A signed request (protocol.md §8), GET with the parameters in the query.
-  async api(action, params = {}, { accessKey = ACCESS_KEY, secretKey = SECRET_KEY } = {}) {
+  // `apiName`: server (classic), vserver or vpc.
+  async api(action, params = {}, { accessKey = ACCESS_KEY, secretKey = SECRET_KEY, apiName = 'server' } = {}) {
     const q = new URLSearchParams({ responseFormatType: 'json', ...params }).toString().replace(/\+/g, '%20');
-    const uri = `/server/v2/${action}?${q}`;
+    const uri = `/${apiName}/v2/${action}?${q}`;
     const ts = String(Date.now());
     const sig = createHmac('sha256', secretKey).update(`GET ${uri}\n${ts}\n${accessKey}`).digest('base64');
     const r = await fetch(this.base + uri, { headers: { 'x-ncp-apigw-timestamp': ts, 'x-ncp-iam-access-key': accessKey, 'x-ncp-apigw-signature-v2': sig } });

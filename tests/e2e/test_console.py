@@ -273,6 +273,35 @@ class ConsoleSessionTest(NcpdTestCase):
                                  (rs.status, decode(rs, fmt)[1].get("returnCode")))
                 self.assertEqual(c.api("noSuchAction", fmt=fmt).status, 404)
 
+    def test_vpc_api_calls_answer_as_signed_calls_do(self):
+        """/console/api/vpc/v2/ and /console/api/vserver/v2/: the VPC platform's actions, the
+        same dispatch as signed requests; other prefixes stay unknown."""
+        c = self.signed_in()
+        signed = self.d.client()
+        r = c.raw("POST", "/console/api/vpc/v2/createVpc", c.headers(),
+                  encode_pairs([("responseFormatType", "json"),
+                                ("ipv4CidrBlock", "10.91.0.0/16")]).encode())
+        vpc = self.assert_success(r, "json", "createVpc")["vpcList"][0]["vpcNo"]
+        for fmt in ("json", "xml"):
+            for api, action, params in (("vpc", "getVpcList", [("vpcNoList.1", vpc)]),
+                                        ("vserver", "getAccessControlGroupList",
+                                         [("vpcNo", vpc)]),
+                                        ("vserver", "getServerInstanceList", [])):
+                with self.subTest(fmt=fmt, action=action):
+                    pairs = ([("responseFormatType", "json")] if fmt == "json" else []) + params
+                    a = self.assert_success(
+                        c.raw("POST", "/console/api/%s/v2/%s" % (api, action), c.headers(),
+                              encode_pairs(pairs).encode()), fmt, action)
+                    b = self.assert_success(
+                        signed.call(action, params, fmt=fmt, method="POST",
+                                    path="/%s/v2/%s" % (api, action)), fmt, action)
+                    for x in (a, b):
+                        x.pop("requestId")
+                    self.assertEqual(a, b)
+        for path in ("/console/api/vpc/v3/getVpcList", "/console/api/other/v2/getVpcList",
+                     "/console/api/vpcs/v2/getVpcList"):
+            self.assert_gateway_error(c.raw("POST", path, c.headers(), b""), 404, "300")
+
     def test_api_call_changes_state_and_is_logged(self):
         c = self.signed_in()
         r = c.api("rebootServerInstances", no_list(["1021004"]))
