@@ -267,6 +267,72 @@ int ncp_st_step(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err)
     return st->o->step(s, err);
 }
 
+void ncp_st_read_int(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    (void)a;
+    *(int64_t *)row = ncp_st_col_int(st, s, 0);
+}
+
+void ncp_st_read_str(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    *(const char **)row = ncp_st_col_str(st, a, s, 0);
+}
+
+int ncp_st_rows(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_st_reader rd,
+                size_t row_size, void **rows_out, size_t *n_out, ncp_err_t *err)
+{
+    char *rows = NULL;
+    size_t n = 0, cap = 0;
+    int r;
+    while ((r = st->o->step(s, err)) == 1) {
+        rows = ncp_arena_grow(a, rows, n, &cap, row_size, 8);
+        rd(st, a, s, rows + n++ * row_size);
+    }
+    st->o->reset(s);
+    *rows_out = rows;
+    *n_out = n;
+    return r < 0 ? -1 : 0;
+}
+
+/* `text` prepared (cached) with its one or two numbers bound */
+static ncp_db_stmt_t *stmt_bound(ncp_store_t *st, const char *text, int n_params, int64_t p1,
+                                 int64_t p2, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = ncp_st_stmt(st, text, err);
+    if (!s)
+        return NULL;
+    st->o->bind_int(s, 1, p1);
+    if (n_params == 2)
+        st->o->bind_int(s, 2, p2);
+    return s;
+}
+
+int ncp_st_get(ncp_store_t *st, ncp_arena_t *a, const char *text, int n_params, int64_t p1,
+               int64_t p2, ncp_st_reader rd, void *out, ncp_err_t *err)
+{
+    ncp_db_stmt_t *s = stmt_bound(st, text, n_params, p1, p2, err);
+    if (!s)
+        return -1;
+    int r = ncp_st_first_row(st, s, err);
+    if (r != 1)
+        return r;
+    rd(st, a, s, out);
+    st->o->reset(s);
+    return 1;
+}
+
+int ncp_st_list(ncp_store_t *st, ncp_arena_t *a, const char *text, int n_params, int64_t p1,
+                int64_t p2, ncp_st_reader rd, size_t row_size, void **rows_out, size_t *n_out,
+                ncp_err_t *err)
+{
+    *rows_out = NULL;
+    *n_out = 0;
+    ncp_db_stmt_t *s = stmt_bound(st, text, n_params, p1, p2, err);
+    if (!s)
+        return -1;
+    return ncp_st_rows(st, a, s, rd, row_size, rows_out, n_out, err);
+}
+
 /* ---- open / close / transactions ----------------------------------------- */
 
 static void acg_cache_free(ncp_store_t *st)

@@ -11,9 +11,9 @@
     " m.disk_type, m.image_code, m.image_name, m.os_info, m.platform, m.base_size, m.status," \
     " m.op, m.zone_no, m.create_ms, m.n_disks, m.total_size"
 
-static void read_image(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s,
-                       ncp_member_image_t *v)
+static void read_image(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_member_image_t *v = row;
     memset(v, 0, sizeof(*v));
     int i = 0;
     v->no = col_int(st, s, i++);
@@ -41,20 +41,11 @@ static int read_shares(ncp_store_t *st, ncp_arena_t *a, ncp_member_image_t *v, n
 {
     static const char q[] = "SELECT login_id FROM member_image_shares WHERE image_no=?1"
                             " ORDER BY ord";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, v->no);
-    size_t cap = 0;
-    int r;
-    v->shares = NULL;
-    v->n_shares = 0;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        v->shares = ncp_arena_grow(a, v->shares, v->n_shares, &cap, sizeof(char *), 4);
-        v->shares[v->n_shares++] = col_str(st, a, s, 0);
-    }
-    done(st, s);
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, q, 1, v->no, 0, ncp_st_read_str, sizeof(*v->shares), &rows,
+                        &v->n_shares, err);
+    v->shares = rows;
+    return r;
 }
 
 int ncp_store_image_put(ncp_store_t *st, const ncp_member_image_t *v, ncp_err_t *err)
@@ -133,8 +124,9 @@ int ncp_store_image_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
     return read_shares(st, a, out, err) < 0 ? -1 : 1;
 }
 
-static void image_where(ncp_q_t *q, const ncp_image_filter_t *f)
+static void image_where(ncp_q_t *q, const void *filter)
 {
+    const ncp_image_filter_t *f = filter;
     ncp_q_int(q, " FROM member_images m WHERE (m.account_id = ?", f->account_id);
     if (f->login_id)
         ncp_q_str(q, " OR EXISTS(SELECT 1 FROM member_image_shares x WHERE x.image_no = m.no"
@@ -152,45 +144,18 @@ static void image_where(ncp_q_t *q, const ncp_image_filter_t *f)
 int ncp_store_image_list(ncp_store_t *st, ncp_arena_t *a, const ncp_image_filter_t *f,
                          int64_t *total_out, ncp_image_cb cb, void *ctx, ncp_err_t *err)
 {
-    int ret = -1;
-    ncp_q_t q;
-    ncp_q_init(&q);
-    ncp_q_sql(&q, "SELECT count(*)");
-    image_where(&q, f);
-    if (ncp_q_count(st, &q, total_out, err) < 0)
-        goto cleanup;
-    ncp_q_clear(&q);
-    ncp_q_sql(&q, "SELECT " IMAGE_COLS);
-    image_where(&q, f);
-    const char *dir = f->descending ? "DESC" : "ASC";
-    if (f->sort_by_name)
-        ncp_buf_printf(&q.sql, " ORDER BY m.name{C} %s, m.no %s", dir, dir);
-    else
-        ncp_buf_printf(&q.sql, " ORDER BY m.no %s", dir);
-    if (f->limit > 0) {
-        ncp_q_int(&q, " LIMIT ?", f->limit);
-        ncp_q_int(&q, " OFFSET ?", f->offset);
-    }
-    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
-    if (!s)
-        goto cleanup;
-    size_t n = 0, cap = 0;
-    ncp_member_image_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 8);
-        read_image(st, a, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        goto cleanup;
+    static const char *const order[2][2] = NCP_Q_ORDERS("m.name", "m.no");
+    void *rows;
+    size_t n;
+    if (ncp_q_page(st, a, IMAGE_COLS, image_where, f, order[f->sort_by_name][f->descending],
+                   f->offset, f->limit, total_out, read_image, sizeof(ncp_member_image_t), &rows,
+                   &n, err) < 0)
+        return -1;
+    ncp_member_image_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (read_shares(st, a, &rows[i], err) < 0 || cb(ctx, &rows[i]) < 0)
-            goto cleanup;
-    ret = 0;
-cleanup:
-    ncp_q_release(&q);
-    return ret;
+        if (read_shares(st, a, &v[i], err) < 0 || cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 int ncp_store_image_name_taken(ncp_store_t *st, int64_t account_id, const char *name,
@@ -225,16 +190,7 @@ int ncp_store_account_name(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
                            const char **name_out, ncp_err_t *err)
 {
     static const char q[] = "SELECT name FROM accounts WHERE id=?1";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    *name_out = col_str(st, a, s, 0);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 1, account_id, 0, ncp_st_read_str, name_out, err);
 }
 
 /* ---- recreate --------------------------------------------------------------------- */
@@ -269,28 +225,29 @@ int ncp_store_recreate_put(ncp_store_t *st, const ncp_recreate_t *r, ncp_err_t *
     return ret;
 }
 
-int ncp_store_recreate_get(ncp_store_t *st, ncp_arena_t *a, int64_t server_no, bool take,
-                           ncp_recreate_t *out, ncp_err_t *err)
+static void read_recreate(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
-    static const char q[] = "SELECT server_no, image_code, name, user_data, tags"
-                            " FROM server_recreates WHERE server_no=?1";
-    static const char del[] = "DELETE FROM server_recreates WHERE server_no=?1";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, server_no);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
+    ncp_recreate_t *out = row;
     out->server_no = col_int(st, s, 0);
     out->image_code = col_str(st, a, s, 1);
     out->name = col_str(st, a, s, 2);
     out->user_data = col_str(st, a, s, 3);
     const char *t = col_str(st, a, s, 4);
     out->tags = t[0] == '=' ? t + 1 : NULL;
-    done(st, s);
+}
+
+int ncp_store_recreate_get(ncp_store_t *st, ncp_arena_t *a, int64_t server_no, bool take,
+                           ncp_recreate_t *out, ncp_err_t *err)
+{
+    static const char q[] = "SELECT server_no, image_code, name, user_data, tags"
+                            " FROM server_recreates WHERE server_no=?1";
+    static const char del[] = "DELETE FROM server_recreates WHERE server_no=?1";
+    int r = ncp_st_get(st, a, q, 1, server_no, 0, read_recreate, out, err);
+    if (r != 1)
+        return r;
     if (take) {
-        if (!(s = ncp_st_stmt(st, del, err)))
+        ncp_db_stmt_t *s = ncp_st_stmt(st, del, err);
+        if (!s)
             return -1;
         bind_int(st, s, 1, server_no);
         if (run(st, s, err) < 0)

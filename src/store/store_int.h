@@ -69,6 +69,28 @@ ncp_db_stmt_t *ncp_st_dyn(ncp_store_t *st, const char *sql, ncp_err_t *err);
 int ncp_st_one_int(ncp_store_t *st, ncp_db_stmt_t *s, int64_t *out, const char *what,
                    ncp_err_t *err);
 
+/* ---- reading rows into the arena ----
+ * A reader fills one row of the caller's type (`row`, cast inside) from the
+ * current row of s; its strings go to the arena. Readers of column 0 alone:
+ * ncp_st_read_int (row is an int64_t), ncp_st_read_str (a const char *). */
+typedef void (*ncp_st_reader)(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row);
+void ncp_st_read_int(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row);
+void ncp_st_read_str(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row);
+/* Runs s (binds set) to its end: every row read by rd into an arena array of
+ * elements of row_size bytes, in the statement's order. *rows_out and *n_out
+ * are set even on error (the rows read before it). 0, or -1. */
+int ncp_st_rows(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_st_reader rd,
+                size_t row_size, void **rows_out, size_t *n_out, ncp_err_t *err);
+/* The static statement `sql` with ?1 bound to p1 and, when n_params is 2, ?2
+ * to p2 (p2 is ignored otherwise: a statement refuses a parameter it does
+ * not have). ncp_st_get reads its first row with rd into out: 1, 0 when
+ * there is none, -1 on error. ncp_st_list reads all of them as ncp_st_rows. */
+int ncp_st_get(ncp_store_t *st, ncp_arena_t *a, const char *sql, int n_params, int64_t p1,
+               int64_t p2, ncp_st_reader rd, void *out, ncp_err_t *err);
+int ncp_st_list(ncp_store_t *st, ncp_arena_t *a, const char *sql, int n_params, int64_t p1,
+                int64_t p2, ncp_st_reader rd, size_t row_size, void **rows_out, size_t *n_out,
+                ncp_err_t *err);
+
 /* store.c: flags a server row as a VPC server (issue 12), out of server_counts */
 int ncp_st_server_mark_vpc(ncp_store_t *st, int64_t no, ncp_err_t *err);
 

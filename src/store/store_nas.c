@@ -9,8 +9,9 @@
     "no, account_id, name, description, protocol, cifs_user, size, snap_ratio, snap_day,"   \
     " snap_hour, is_event, protect, status, op, zone_no, create_ms"
 
-static void read_nas(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_nas_t *v)
+static void read_nas(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_nas_t *v = row;
     memset(v, 0, sizeof(*v));
     int i = 0;
     v->no = col_int(st, s, i++);
@@ -31,27 +32,23 @@ static void read_nas(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_nas_
     v->create_ms = col_int(st, s, i++);
 }
 
+static void read_acl_entry(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    ncp_nas_acl_t *e = row;
+    e->server_no = col_int(st, s, 0);
+    e->custom_ip = col_str(st, a, s, 1);
+    e->write = col_int(st, s, 2) != 0;
+}
+
 static int read_acl(ncp_store_t *st, ncp_arena_t *a, ncp_nas_t *v, ncp_err_t *err)
 {
     static const char q[] = "SELECT server_no, custom_ip, write_access FROM nas_acl"
                             " WHERE nas_no=?1 ORDER BY ord";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, v->no);
-    size_t cap = 0;
-    int r;
-    v->acl = NULL;
-    v->n_acl = 0;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        v->acl = ncp_arena_grow(a, v->acl, v->n_acl, &cap, sizeof(ncp_nas_acl_t), 4);
-        ncp_nas_acl_t *e = &v->acl[v->n_acl++];
-        e->server_no = col_int(st, s, 0);
-        e->custom_ip = col_str(st, a, s, 1);
-        e->write = col_int(st, s, 2) != 0;
-    }
-    done(st, s);
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, q, 1, v->no, 0, read_acl_entry, sizeof(*v->acl), &rows,
+                        &v->n_acl, err);
+    v->acl = rows;
+    return r;
 }
 
 int ncp_store_nas_put(ncp_store_t *st, const ncp_nas_t *v, ncp_err_t *err)
@@ -109,60 +106,45 @@ int ncp_store_nas_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64
                       ncp_nas_t *out, ncp_err_t *err)
 {
     static const char q[] = "SELECT " NAS_COLS " FROM nas_volumes WHERE no=?1 AND account_id=?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
+    int r = ncp_st_get(st, a, q, 2, no, account_id, read_nas, out, err);
     if (r != 1)
         return r;
-    read_nas(st, a, s, out);
-    done(st, s);
     return read_acl(st, a, out, err) < 0 ? -1 : 1;
+}
+
+static void nas_where(ncp_q_t *q, const void *filter)
+{
+    const ncp_nas_filter_t *f = filter;
+    ncp_q_int(q, " FROM nas_volumes WHERE account_id = ?", f->account_id);
+    if (f->nos)
+        ncp_q_in_ints(q, "no", f->nos, f->n_nos);
+    if (f->protocol)
+        ncp_q_str(q, " AND protocol = ?", f->protocol);
+    if (f->event >= 0)
+        ncp_q_int(q, " AND is_event = ?", f->event);
+    if (f->snapshot == 1)
+        ncp_q_sql(q, " AND snap_ratio > 0");
+    else if (f->snapshot == 0)
+        ncp_q_sql(q, " AND snap_ratio = 0");
+    if (f->zones)
+        ncp_q_in_ints(q, "zone_no", f->zones, f->n_zones);
 }
 
 int ncp_store_nas_list(ncp_store_t *st, ncp_arena_t *a, const ncp_nas_filter_t *f,
                        int64_t *total_out, ncp_nas_cb cb, void *ctx, ncp_err_t *err)
 {
-    int ret = -1;
-    ncp_q_t q;
-    ncp_q_init(&q);
-    ncp_q_int(&q, "SELECT " NAS_COLS " FROM nas_volumes WHERE account_id = ?", f->account_id);
-    if (f->nos)
-        ncp_q_in_ints(&q, "no", f->nos, f->n_nos);
-    if (f->protocol)
-        ncp_q_str(&q, " AND protocol = ?", f->protocol);
-    if (f->event >= 0)
-        ncp_q_int(&q, " AND is_event = ?", f->event);
-    if (f->snapshot == 1)
-        ncp_q_sql(&q, " AND snap_ratio > 0");
-    else if (f->snapshot == 0)
-        ncp_q_sql(&q, " AND snap_ratio = 0");
-    if (f->zones)
-        ncp_q_in_ints(&q, "zone_no", f->zones, f->n_zones);
-    ncp_q_sql(&q, " ORDER BY no");
-    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
-    if (!s)
-        goto cleanup;
-    size_t n = 0, cap = 0;
-    ncp_nas_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 8);
-        read_nas(st, a, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        goto cleanup;
+    void *rows;
+    size_t n;
+    /* one page of every row: the total is their number */
+    if (ncp_q_page(st, a, NAS_COLS, nas_where, f, " ORDER BY no", 0, 0, NULL, read_nas,
+                   sizeof(ncp_nas_t), &rows, &n, err) < 0)
+        return -1;
     *total_out = (int64_t)n;
+    ncp_nas_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (read_acl(st, a, &rows[i], err) < 0 || cb(ctx, &rows[i]) < 0)
-            goto cleanup;
-    ret = 0;
-cleanup:
-    ncp_q_release(&q);
-    return ret;
+        if (read_acl(st, a, &v[i], err) < 0 || cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 int ncp_store_nas_name_taken(ncp_store_t *st, const char *name, ncp_err_t *err)
@@ -201,6 +183,15 @@ int ncp_store_nas_server_gone(ncp_store_t *st, int64_t server_no, ncp_err_t *err
 
 /* ---- snapshots ------------------------------------------------------------------ */
 
+static void read_snapshot(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    ncp_nas_snapshot_t *v = row;
+    v->nas_no = col_int(st, s, 0);
+    v->name = col_str(st, a, s, 1);
+    v->create_ms = col_int(st, s, 2);
+    v->size = col_int(st, s, 3);
+}
+
 int ncp_store_nas_snapshot_put(ncp_store_t *st, const ncp_nas_snapshot_t *v, ncp_err_t *err)
 {
     static const char q[] = "INSERT INTO nas_snapshots(nas_no, name, create_ms, size)"
@@ -228,10 +219,7 @@ int ncp_store_nas_snapshot_get(ncp_store_t *st, ncp_arena_t *a, int64_t nas_no, 
     int r = first_row(st, s, err);
     if (r != 1)
         return r;
-    out->nas_no = col_int(st, s, 0);
-    out->name = col_str(st, a, s, 1);
-    out->create_ms = col_int(st, s, 2);
-    out->size = col_int(st, s, 3);
+    read_snapshot(st, a, s, out);
     done(st, s);
     return 1;
 }
@@ -253,25 +241,14 @@ int ncp_store_nas_snapshot_list(ncp_store_t *st, ncp_arena_t *a, int64_t nas_no,
 {
     static const char q[] = "SELECT nas_no, name, create_ms, size FROM nas_snapshots"
                             " WHERE nas_no=?1 ORDER BY create_ms, name{C}";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
+    void *rows;
+    size_t n;
+    if (ncp_st_list(st, a, q, 1, nas_no, 0, read_snapshot, sizeof(ncp_nas_snapshot_t), &rows, &n,
+                    err) < 0)
         return -1;
-    bind_int(st, s, 1, nas_no);
-    size_t n = 0, cap = 0;
-    ncp_nas_snapshot_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 8);
-        rows[n].nas_no = col_int(st, s, 0);
-        rows[n].name = col_str(st, a, s, 1);
-        rows[n].create_ms = col_int(st, s, 2);
-        rows[n++].size = col_int(st, s, 3);
-    }
-    done(st, s);
-    if (r < 0)
-        return -1;
+    const ncp_nas_snapshot_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
+        if (cb(ctx, &v[i]) < 0)
             return -1;
     return 0;
 }
@@ -298,32 +275,30 @@ int ncp_store_nas_history_add(ncp_store_t *st, ncp_nas_history_t *h, ncp_err_t *
     return run(st, s, err);
 }
 
+static void read_history(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    ncp_nas_history_t *h = row;
+    h->nas_no = col_int(st, s, 0);
+    h->seq = col_int(st, s, 1);
+    h->ratio = (int)col_int(st, s, 2);
+    h->day = col_str(st, a, s, 3);
+    h->time = (int)col_int(st, s, 4);
+    h->register_ms = col_int(st, s, 5);
+}
+
 int ncp_store_nas_history_list(ncp_store_t *st, ncp_arena_t *a, int64_t nas_no,
                                ncp_nas_history_cb cb, void *ctx, ncp_err_t *err)
 {
     static const char q[] = "SELECT nas_no, seq, ratio, day_code, snap_hour, register_ms"
                             " FROM nas_history WHERE nas_no=?1 ORDER BY seq";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
+    void *rows;
+    size_t n;
+    if (ncp_st_list(st, a, q, 1, nas_no, 0, read_history, sizeof(ncp_nas_history_t), &rows, &n,
+                    err) < 0)
         return -1;
-    bind_int(st, s, 1, nas_no);
-    size_t n = 0, cap = 0;
-    ncp_nas_history_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 8);
-        rows[n].nas_no = col_int(st, s, 0);
-        rows[n].seq = col_int(st, s, 1);
-        rows[n].ratio = (int)col_int(st, s, 2);
-        rows[n].day = col_str(st, a, s, 3);
-        rows[n].time = (int)col_int(st, s, 4);
-        rows[n++].register_ms = col_int(st, s, 5);
-    }
-    done(st, s);
-    if (r < 0)
-        return -1;
+    const ncp_nas_history_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
+        if (cb(ctx, &v[i]) < 0)
             return -1;
     return 0;
 }

@@ -30,8 +30,9 @@ static int exists(ncp_store_t *st, ncp_db_stmt_t *s, ncp_err_t *err)
     "p.no, p.account_id, p.ip, p.description, p.inet_line, p.server_no, p.status, p.op,"   \
     " p.zone_no, p.create_ms"
 
-static void read_ip(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_public_ip_t *v)
+static void read_ip(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_public_ip_t *v = row;
     memset(v, 0, sizeof(*v));
     int i = 0;
     v->no = col_int(st, s, i++);
@@ -75,17 +76,7 @@ int ncp_store_ip_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_
 {
     static const char q[] = "SELECT " IP_COLS " FROM public_ips p WHERE p.no=?1"
                             " AND p.account_id=?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_ip(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 2, no, account_id, read_ip, out, err);
 }
 
 int ncp_store_ip_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
@@ -93,20 +84,12 @@ int ncp_store_ip_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
 {
     static const char q[] = "SELECT " IP_COLS " FROM public_ips p WHERE p.server_no=?1"
                             " ORDER BY p.no LIMIT 1";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, server_no);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_ip(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 1, server_no, 0, read_ip, out, err);
 }
 
-static void ip_where(ncp_q_t *q, const ncp_ip_filter_t *f)
+static void ip_where(ncp_q_t *q, const void *filter)
 {
+    const ncp_ip_filter_t *f = filter;
     ncp_q_int(q, " FROM public_ips p LEFT JOIN servers s ON s.no = p.server_no"
                  " WHERE p.account_id = ?",
               f->account_id);
@@ -132,45 +115,18 @@ static void ip_where(ncp_q_t *q, const ncp_ip_filter_t *f)
 int ncp_store_ip_list(ncp_store_t *st, ncp_arena_t *a, const ncp_ip_filter_t *f,
                       int64_t *total_out, ncp_public_ip_cb cb, void *ctx, ncp_err_t *err)
 {
-    int ret = -1;
-    ncp_q_t q;
-    ncp_q_init(&q);
-    ncp_q_sql(&q, "SELECT count(*)");
-    ip_where(&q, f);
-    if (ncp_q_count(st, &q, total_out, err) < 0)
-        goto cleanup;
-    ncp_q_clear(&q);
-    ncp_q_sql(&q, "SELECT " IP_COLS);
-    ip_where(&q, f);
-    const char *dir = f->descending ? "DESC" : "ASC";
-    if (f->sort_by_ip) /* by address: a.b.c.d as four numbers is not needed, text order */
-        ncp_buf_printf(&q.sql, " ORDER BY p.ip{C} %s, p.no %s", dir, dir);
-    else
-        ncp_buf_printf(&q.sql, " ORDER BY p.no %s", dir);
-    if (f->limit > 0) {
-        ncp_q_int(&q, " LIMIT ?", f->limit);
-        ncp_q_int(&q, " OFFSET ?", f->offset);
-    }
-    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
-    if (!s)
-        goto cleanup;
-    size_t n = 0, cap = 0;
-    ncp_public_ip_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 16);
-        read_ip(st, a, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        goto cleanup;
+    /* by address: text order (a.b.c.d as four numbers is not needed) */
+    static const char *const order[2][2] = NCP_Q_ORDERS("p.ip", "p.no");
+    void *rows;
+    size_t n;
+    if (ncp_q_page(st, a, IP_COLS, ip_where, f, order[f->sort_by_ip][f->descending], f->offset,
+                   f->limit, total_out, read_ip, sizeof(ncp_public_ip_t), &rows, &n, err) < 0)
+        return -1;
+    const ncp_public_ip_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
-            goto cleanup;
-    ret = 0;
-cleanup:
-    ncp_q_release(&q);
-    return ret;
+        if (cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 int ncp_store_ip_set_server(ncp_store_t *st, int64_t no, int64_t server_no, ncp_err_t *err)
@@ -292,8 +248,9 @@ int ncp_store_net_server_gone(ncp_store_t *st, int64_t server_no, ncp_err_t *err
 
 /* ---- port forwarding ------------------------------------------------------------ */
 
-static void read_config(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_pf_config_t *c)
+static void read_config(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_pf_config_t *c = row;
     c->no = col_int(st, s, 0);
     c->account_id = col_int(st, s, 1);
     c->zone_no = col_int(st, s, 2);
@@ -314,28 +271,12 @@ int ncp_store_pf_config_put(ncp_store_t *st, const ncp_pf_config_t *c, ncp_err_t
     return run(st, s, err);
 }
 
-static int config_one(ncp_store_t *st, ncp_arena_t *a, const char *sql, int64_t a1, int64_t a2,
-                      ncp_pf_config_t *out, ncp_err_t *err)
-{
-    ncp_db_stmt_t *s = ncp_st_stmt(st, sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, a1);
-    bind_int(st, s, 2, a2);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_config(st, a, s, out);
-    done(st, s);
-    return 1;
-}
-
 int ncp_store_pf_config_of_zone(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
                                 int64_t zone_no, ncp_pf_config_t *out, ncp_err_t *err)
 {
     static const char q[] = "SELECT no, account_id, zone_no, ip FROM pf_configs"
                             " WHERE account_id=?1 AND zone_no=?2";
-    return config_one(st, a, q, account_id, zone_no, out, err);
+    return ncp_st_get(st, a, q, 2, account_id, zone_no, read_config, out, err);
 }
 
 int ncp_store_pf_config_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
@@ -343,7 +284,7 @@ int ncp_store_pf_config_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
 {
     static const char q[] = "SELECT no, account_id, zone_no, ip FROM pf_configs"
                             " WHERE account_id=?1 AND no=?2";
-    return config_one(st, a, q, account_id, no, out, err);
+    return ncp_st_get(st, a, q, 2, account_id, no, read_config, out, err);
 }
 
 int ncp_store_pf_config_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
@@ -351,22 +292,14 @@ int ncp_store_pf_config_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id
 {
     static const char q[] = "SELECT no, account_id, zone_no, ip FROM pf_configs"
                             " WHERE account_id=?1 ORDER BY no";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
+    void *rows;
+    size_t n;
+    if (ncp_st_list(st, a, q, 1, account_id, 0, read_config, sizeof(ncp_pf_config_t), &rows, &n,
+                    err) < 0)
         return -1;
-    bind_int(st, s, 1, account_id);
-    size_t n = 0, cap = 0;
-    ncp_pf_config_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 4);
-        read_config(st, a, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        return -1;
+    const ncp_pf_config_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
+        if (cb(ctx, &v[i]) < 0)
             return -1;
     return 0;
 }
@@ -397,26 +330,17 @@ int ncp_store_pf_zone_servers(ncp_store_t *st, ncp_arena_t *a, int64_t account_i
 {
     static const char q[] = "SELECT no FROM servers WHERE account_id=?1 AND zone_no=?2"
                             " AND vpc = 0 ORDER BY no";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, zone_no);
-    size_t n = 0, cap = 0;
-    int64_t *v = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        v = ncp_arena_grow(a, v, n, &cap, sizeof(*v), 8);
-        v[n++] = col_int(st, s, 0);
-    }
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, q, 2, account_id, zone_no, ncp_st_read_int, sizeof(**out), &rows,
+                        n_out, err);
+    *out = rows;
+    return r;
 }
 
-static void read_rule(ncp_store_t *st, ncp_db_stmt_t *s, ncp_pf_rule_t *r)
+static void read_rule(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    (void)a;
+    ncp_pf_rule_t *r = row;
     r->config_no = col_int(st, s, 0);
     r->ext_port = (int)col_int(st, s, 1);
     r->server_no = col_int(st, s, 2);
@@ -428,22 +352,14 @@ int ncp_store_pf_rule_list(ncp_store_t *st, ncp_arena_t *a, int64_t config_no, n
 {
     static const char q[] = "SELECT config_no, ext_port, server_no, int_port FROM pf_rules"
                             " WHERE config_no=?1 ORDER BY ext_port";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
+    void *rows;
+    size_t n;
+    if (ncp_st_list(st, a, q, 1, config_no, 0, read_rule, sizeof(ncp_pf_rule_t), &rows, &n,
+                    err) < 0)
         return -1;
-    bind_int(st, s, 1, config_no);
-    size_t n = 0, cap = 0;
-    ncp_pf_rule_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 8);
-        read_rule(st, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        return -1;
+    const ncp_pf_rule_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
+        if (cb(ctx, &v[i]) < 0)
             return -1;
     return 0;
 }
@@ -478,16 +394,7 @@ int ncp_store_pf_rule_of_server(ncp_store_t *st, int64_t server_no, ncp_pf_rule_
 {
     static const char q[] = "SELECT config_no, ext_port, server_no, int_port FROM pf_rules"
                             " WHERE server_no=?1";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, server_no);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_rule(st, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, NULL, q, 1, server_no, 0, read_rule, out, err);
 }
 
 int ncp_store_pf_rule_at(ncp_store_t *st, int64_t config_no, int ext_port, ncp_pf_rule_t *out,
@@ -495,23 +402,14 @@ int ncp_store_pf_rule_at(ncp_store_t *st, int64_t config_no, int ext_port, ncp_p
 {
     static const char q[] = "SELECT config_no, ext_port, server_no, int_port FROM pf_rules"
                             " WHERE config_no=?1 AND ext_port=?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, config_no);
-    bind_int(st, s, 2, ext_port);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_rule(st, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, NULL, q, 2, config_no, ext_port, read_rule, out, err);
 }
 
 /* ---- private subnets and network interfaces ------------------------------------- */
 
-static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_subnet_t *v)
+static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_subnet_t *v = row;
     v->no = col_int(st, s, 0);
     v->account_id = col_int(st, s, 1);
     v->subnet = col_str(st, a, s, 2);
@@ -541,82 +439,43 @@ int ncp_store_subnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, in
 {
     static const char q[] = "SELECT no, account_id, subnet, description, zone_no, create_ms"
                             " FROM private_subnets WHERE no=?1 AND account_id=?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_subnet(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 2, no, account_id, read_subnet, out, err);
 }
 
-/* A paged list of one account's rows of `table` in `zones`; `read` fills each. */
-typedef void (*reader_fn)(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row);
+/* The filter of the paged lists of one account's rows of `table` in `zones`
+ * (all zones when NULL). */
+typedef struct zoned {
+    const char *table;
+    int64_t account_id;
+    const int64_t *zones;
+    size_t n_zones;
+} zoned_t;
 
-static int paged(ncp_store_t *st, ncp_arena_t *a, const char *cols, const char *table,
-                 int64_t account_id, const int64_t *zones, size_t n_zones, int64_t offset,
-                 int64_t limit, int64_t *total_out, size_t row_size, reader_fn read,
-                 int (*cb)(void *, const void *), void *ctx, ncp_err_t *err)
+static void zoned_where(ncp_q_t *q, const void *filter)
 {
-    int ret = -1;
-    ncp_q_t q;
-    ncp_q_init(&q);
-    for (int pass = 0; pass < 2; pass++) {
-        ncp_q_clear(&q);
-        ncp_buf_printf(&q.sql, "SELECT %s FROM %s", pass ? cols : "count(*)", table);
-        ncp_q_int(&q, " WHERE account_id = ?", account_id);
-        if (zones)
-            ncp_q_in_ints(&q, "zone_no", zones, n_zones);
-        if (!pass) {
-            if (ncp_q_count(st, &q, total_out, err) < 0)
-                goto cleanup;
-            continue;
-        }
-        ncp_q_sql(&q, " ORDER BY no");
-        if (limit > 0) {
-            ncp_q_int(&q, " LIMIT ?", limit);
-            ncp_q_int(&q, " OFFSET ?", offset);
-        }
-    }
-    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
-    if (!s)
-        goto cleanup;
-    size_t n = 0, cap = 0;
-    char *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, row_size, 8);
-        read(st, a, s, rows + n++ * row_size);
-    }
-    done(st, s);
-    if (r < 0)
-        goto cleanup;
-    for (size_t i = 0; i < n; i++)
-        if (cb(ctx, rows + i * row_size) < 0)
-            goto cleanup;
-    ret = 0;
-cleanup:
-    ncp_q_release(&q);
-    return ret;
-}
-
-static void read_subnet_any(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
-{
-    read_subnet(st, a, s, row);
+    const zoned_t *f = filter;
+    ncp_buf_printf(&q->sql, " FROM %s", f->table);
+    ncp_q_int(q, " WHERE account_id = ?", f->account_id);
+    if (f->zones)
+        ncp_q_in_ints(q, "zone_no", f->zones, f->n_zones);
 }
 
 int ncp_store_subnet_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
                           const int64_t *zones, size_t n_zones, int64_t offset, int64_t limit,
                           int64_t *total_out, ncp_subnet_cb cb, void *ctx, ncp_err_t *err)
 {
-    return paged(st, a, "no, account_id, subnet, description, zone_no, create_ms",
-                 "private_subnets", account_id, zones, n_zones, offset, limit, total_out,
-                 sizeof(ncp_subnet_t), read_subnet_any, (int (*)(void *, const void *))cb, ctx,
-                 err);
+    zoned_t f = {"private_subnets", account_id, zones, n_zones};
+    void *rows;
+    size_t n;
+    if (ncp_q_page(st, a, "no, account_id, subnet, description, zone_no, create_ms",
+                   zoned_where, &f, " ORDER BY no", offset, limit, total_out, read_subnet,
+                   sizeof(ncp_subnet_t), &rows, &n, err) < 0)
+        return -1;
+    const ncp_subnet_t *v = rows;
+    for (size_t i = 0; i < n; i++)
+        if (cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 #define NIC_COLS "no, account_id, name, ip, description, subnet_no, server_no, zone_no, create_ms"
@@ -658,25 +517,24 @@ int ncp_store_nic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64
                       ncp_nic_t *out, ncp_err_t *err)
 {
     static const char q[] = "SELECT " NIC_COLS " FROM nics WHERE no=?1 AND account_id=?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_nic(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 2, no, account_id, read_nic, out, err);
 }
 
 int ncp_store_nic_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
                        const int64_t *zones, size_t n_zones, int64_t offset, int64_t limit,
                        int64_t *total_out, ncp_nic_cb cb, void *ctx, ncp_err_t *err)
 {
-    return paged(st, a, NIC_COLS, "nics", account_id, zones, n_zones, offset, limit, total_out,
-                 sizeof(ncp_nic_t), read_nic, (int (*)(void *, const void *))cb, ctx, err);
+    zoned_t f = {"nics", account_id, zones, n_zones};
+    void *rows;
+    size_t n;
+    if (ncp_q_page(st, a, NIC_COLS, zoned_where, &f, " ORDER BY no", offset, limit, total_out,
+                   read_nic, sizeof(ncp_nic_t), &rows, &n, err) < 0)
+        return -1;
+    const ncp_nic_t *v = rows;
+    for (size_t i = 0; i < n; i++)
+        if (cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 int ncp_store_nic_delete(ncp_store_t *st, int64_t no, int64_t account_id, ncp_err_t *err)

@@ -99,3 +99,36 @@ int ncp_q_count(ncp_store_t *st, ncp_q_t *q, int64_t *out, ncp_err_t *err)
     ncp_db_stmt_t *s = ncp_q_prepare(st, q, err);
     return s ? one_int(st, s, out, "count", err) : -1;
 }
+
+int ncp_q_page(ncp_store_t *st, ncp_arena_t *a, const char *cols, ncp_q_where_fn where,
+               const void *filter, const char *order, int64_t offset, int64_t limit,
+               int64_t *total_out, ncp_st_reader rd, size_t row_size, void **rows_out,
+               size_t *n_out, ncp_err_t *err)
+{
+    int ret = -1;
+    *rows_out = NULL;
+    *n_out = 0;
+    ncp_q_t q;
+    ncp_q_init(&q);
+    if (total_out) {
+        ncp_q_sql(&q, "SELECT count(*)");
+        where(&q, filter);
+        if (ncp_q_count(st, &q, total_out, err) < 0)
+            goto cleanup;
+        ncp_q_clear(&q);
+    }
+    ncp_q_sql(&q, "SELECT ");
+    ncp_q_sql(&q, cols);
+    where(&q, filter);
+    ncp_q_sql(&q, order);
+    if (limit > 0) {
+        ncp_q_int(&q, " LIMIT ?", limit);
+        ncp_q_int(&q, " OFFSET ?", offset);
+    }
+    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
+    if (s)
+        ret = ncp_st_rows(st, a, s, rd, row_size, rows_out, n_out, err);
+cleanup:
+    ncp_q_release(&q);
+    return ret;
+}

@@ -28,8 +28,9 @@
     " CASE s.status WHEN 1 THEN 2 ELSE 0 END, s.zone_no, s.create_ms, 0"                    \
     " FROM servers s WHERE s.account_id = ?1 AND s.vpc = 0) d" /* VPC: store_vstorage.c */
 
-static void read_disk(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_disk_t *d)
+static void read_disk(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_disk_t *d = row;
     memset(d, 0, sizeof(*d));
     int i = 0;
     d->no = col_int(st, s, i++);
@@ -88,21 +89,12 @@ int ncp_store_disk_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int6
                        ncp_disk_t *out, ncp_err_t *err)
 {
     static const char q[] = "SELECT " DISK_COLS " FROM " DISKS_OF_ACCOUNT " WHERE d.no = ?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, no);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_disk(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 2, account_id, no, read_disk, out, err);
 }
 
-static void disk_where(ncp_q_t *q, const ncp_disk_filter_t *f)
+static void disk_where(ncp_q_t *q, const void *filter)
 {
+    const ncp_disk_filter_t *f = filter;
     ncp_q_int(q, " FROM " DISKS_OF_ACCOUNT " WHERE 1=1", f->account_id);
     if (f->server_no)
         ncp_q_int(q, " AND d.server_no = ?", f->server_no);
@@ -132,49 +124,21 @@ static void disk_where(ncp_q_t *q, const ncp_disk_filter_t *f)
 int ncp_store_disk_list(ncp_store_t *st, ncp_arena_t *a, const ncp_disk_filter_t *f,
                         int64_t *total_out, ncp_disk_cb cb, void *ctx, ncp_err_t *err)
 {
-    int ret = -1;
-    ncp_q_t q;
-    ncp_q_init(&q);
-    if (f->limit > 0) {
-        ncp_q_sql(&q, "SELECT count(*)");
-        disk_where(&q, f);
-        if (ncp_q_count(st, &q, total_out, err) < 0)
-            goto cleanup;
-        ncp_q_clear(&q);
-    }
-    ncp_q_sql(&q, "SELECT " DISK_COLS);
-    disk_where(&q, f);
-    const char *dir = f->descending ? "DESC" : "ASC";
-    if (f->sort_by_name)
-        ncp_buf_printf(&q.sql, " ORDER BY d.name{C} %s, d.no %s", dir, dir);
-    else
-        ncp_buf_printf(&q.sql, " ORDER BY d.no %s", dir);
-    if (f->limit > 0) {
-        ncp_q_int(&q, " LIMIT ?", f->limit);
-        ncp_q_int(&q, " OFFSET ?", f->offset);
-    }
-    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
-    if (!s)
-        goto cleanup;
-    size_t n = 0, cap = 0;
-    ncp_disk_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 16);
-        read_disk(st, a, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        goto cleanup;
+    static const char *const order[2][2] = NCP_Q_ORDERS("d.name", "d.no");
+    void *rows;
+    size_t n;
+    /* unpaged, the total is the number of rows: no count(*) */
+    if (ncp_q_page(st, a, DISK_COLS, disk_where, f, order[f->sort_by_name][f->descending],
+                   f->offset, f->limit, f->limit > 0 ? total_out : NULL, read_disk,
+                   sizeof(ncp_disk_t), &rows, &n, err) < 0)
+        return -1;
     if (f->limit <= 0)
         *total_out = (int64_t)n;
+    const ncp_disk_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
-            goto cleanup;
-    ret = 0;
-cleanup:
-    ncp_q_release(&q);
-    return ret;
+        if (cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 int ncp_store_disk_set_server(ncp_store_t *st, int64_t no, int64_t server_no, const char *device,
@@ -215,21 +179,11 @@ int ncp_store_disk_devices(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
                            const char ***out, size_t *n_out, ncp_err_t *err)
 {
     static const char q[] = "SELECT device FROM blocks WHERE server_no=?1 AND device <> ''";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, server_no);
-    size_t n = 0, cap = 0;
-    const char **v = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        v = ncp_arena_grow(a, v, n, &cap, sizeof(*v), 8);
-        v[n++] = col_str(st, a, s, 0);
-    }
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, q, 1, server_no, 0, ncp_st_read_str, sizeof(**out), &rows, n_out,
+                        err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_disk_name_taken(ncp_store_t *st, int64_t account_id, const char *name,
@@ -300,8 +254,9 @@ int ncp_store_disk_totals(ncp_store_t *st, int64_t server_no, int64_t *n_out, in
     "no, account_id, name, description, size, orig_no, orig_name, image_code, os_info,"     \
     " status, op, zone_no, create_ms"
 
-static void read_snapshot(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_snapshot_t *v)
+static void read_snapshot(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_snapshot_t *v = row;
     memset(v, 0, sizeof(*v));
     int i = 0;
     v->no = col_int(st, s, i++);
@@ -351,21 +306,12 @@ int ncp_store_snapshot_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, 
 {
     static const char q[] = "SELECT " SNAP_COLS " FROM block_snapshots WHERE no=?1"
                             " AND account_id=?2";
-    ncp_db_stmt_t *s = ncp_st_stmt(st, q, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_snapshot(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, q, 2, no, account_id, read_snapshot, out, err);
 }
 
-static void snap_where(ncp_q_t *q, const ncp_snapshot_filter_t *f)
+static void snap_where(ncp_q_t *q, const void *filter)
 {
+    const ncp_snapshot_filter_t *f = filter;
     ncp_q_int(q, " FROM block_snapshots WHERE account_id = ?", f->account_id);
     if (f->nos)
         ncp_q_in_ints(q, "no", f->nos, f->n_nos);
@@ -378,41 +324,16 @@ static void snap_where(ncp_q_t *q, const ncp_snapshot_filter_t *f)
 int ncp_store_snapshot_list(ncp_store_t *st, ncp_arena_t *a, const ncp_snapshot_filter_t *f,
                             int64_t *total_out, ncp_snapshot_cb cb, void *ctx, ncp_err_t *err)
 {
-    int ret = -1;
-    ncp_q_t q;
-    ncp_q_init(&q);
-    ncp_q_sql(&q, "SELECT count(*)");
-    snap_where(&q, f);
-    if (ncp_q_count(st, &q, total_out, err) < 0)
-        goto cleanup;
-    ncp_q_clear(&q);
-    ncp_q_sql(&q, "SELECT " SNAP_COLS);
-    snap_where(&q, f);
-    ncp_q_sql(&q, " ORDER BY no");
-    if (f->limit > 0) {
-        ncp_q_int(&q, " LIMIT ?", f->limit);
-        ncp_q_int(&q, " OFFSET ?", f->offset);
-    }
-    ncp_db_stmt_t *s = ncp_q_prepare(st, &q, err);
-    if (!s)
-        goto cleanup;
-    size_t n = 0, cap = 0;
-    ncp_snapshot_t *rows = NULL;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        rows = ncp_arena_grow(a, rows, n, &cap, sizeof(*rows), 16);
-        read_snapshot(st, a, s, &rows[n++]);
-    }
-    done(st, s);
-    if (r < 0)
-        goto cleanup;
+    void *rows;
+    size_t n;
+    if (ncp_q_page(st, a, SNAP_COLS, snap_where, f, " ORDER BY no", f->offset, f->limit,
+                   total_out, read_snapshot, sizeof(ncp_snapshot_t), &rows, &n, err) < 0)
+        return -1;
+    const ncp_snapshot_t *v = rows;
     for (size_t i = 0; i < n; i++)
-        if (cb(ctx, &rows[i]) < 0)
-            goto cleanup;
-    ret = 0;
-cleanup:
-    ncp_q_release(&q);
-    return ret;
+        if (cb(ctx, &v[i]) < 0)
+            return -1;
+    return 0;
 }
 
 int ncp_store_snapshot_name_taken(ncp_store_t *st, int64_t account_id, const char *name,

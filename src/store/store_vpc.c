@@ -8,10 +8,6 @@
 
 #include "store/store_int.h"
 
-/* Appends one element to an arena array that grows by doubling. */
-#define PUSH(a, arr, n, cap, T) \
-    ((arr) = ncp_arena_grow((a), (arr), (n), &(cap), sizeof(T), 8), &(arr)[(n)++])
-
 /* ---- VPCs ------------------------------------------------------------------ */
 
 static const char vpc_put_sql[] =
@@ -48,8 +44,9 @@ int ncp_store_vpc_put(ncp_store_t *st, const ncp_vpc_t *v, ncp_err_t *err)
     return run(st, s, err);
 }
 
-static void read_vpc(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vpc_t *out)
+static void read_vpc(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_vpc_t *out = row;
     out->no = col_int(st, s, 0);
     out->account_id = col_int(st, s, 1);
     out->name = col_str(st, a, s, 2);
@@ -62,35 +59,17 @@ static void read_vpc(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vpc_
 int ncp_store_vpc_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                       ncp_vpc_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, vpc_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_vpc(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, vpc_get_sql, 2, no, account_id, read_vpc, out, err);
 }
 
 int ncp_store_vpc_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, ncp_vpc_t **out,
                        size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, vpc_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    ncp_vpc_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_vpc(st, a, s, PUSH(a, v, n, cap, ncp_vpc_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, vpc_list_sql, 1, account_id, 0, read_vpc, sizeof(**out), &rows,
+                        n_out, err);
+    *out = rows;
+    return r;
 }
 
 /* 1 when the count(*) of s (binds set) is positive. */
@@ -170,8 +149,9 @@ int ncp_store_vsubnet_put(ncp_store_t *st, const ncp_vsubnet_t *v, ncp_err_t *er
     return run(st, s, err);
 }
 
-static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vsubnet_t *v)
+static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_vsubnet_t *v = row;
     v->no = col_int(st, s, 0);
     v->account_id = col_int(st, s, 1);
     v->vpc_no = col_int(st, s, 2);
@@ -189,36 +169,17 @@ static void read_subnet(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_v
 int ncp_store_vsubnet_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                          ncp_vsubnet_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_subnet(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, subnet_get_sql, 2, no, account_id, read_subnet, out, err);
 }
 
 int ncp_store_vsubnet_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
                           ncp_vsubnet_t **out, size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, subnet_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, vpc_no);
-    ncp_vsubnet_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_subnet(st, a, s, PUSH(a, v, n, cap, ncp_vsubnet_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, subnet_list_sql, 2, account_id, vpc_no, read_subnet,
+                        sizeof(**out), &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vsubnet_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
@@ -271,8 +232,9 @@ int ncp_store_nacl_put(ncp_store_t *st, const ncp_nacl_t *v, ncp_err_t *err)
     return run(st, s, err);
 }
 
-static void read_nacl(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_nacl_t *v)
+static void read_nacl(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_nacl_t *v = row;
     v->no = col_int(st, s, 0);
     v->account_id = col_int(st, s, 1);
     v->vpc_no = col_int(st, s, 2);
@@ -286,36 +248,17 @@ static void read_nacl(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_nac
 int ncp_store_nacl_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                        ncp_nacl_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, nacl_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_nacl(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, nacl_get_sql, 2, no, account_id, read_nacl, out, err);
 }
 
 int ncp_store_nacl_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
                         ncp_nacl_t **out, size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, nacl_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, vpc_no);
-    ncp_nacl_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_nacl(st, a, s, PUSH(a, v, n, cap, ncp_nacl_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, nacl_list_sql, 2, account_id, vpc_no, read_nacl, sizeof(**out),
+                        &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_nacl_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
@@ -370,35 +313,30 @@ int ncp_store_route_table_put(ncp_store_t *st, const ncp_route_table_t *v, ncp_e
     return run(st, s, err);
 }
 
+static void read_rt(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    ncp_route_table_t *t = row;
+    t->no = col_int(st, s, 0);
+    t->account_id = col_int(st, s, 1);
+    t->vpc_no = col_int(st, s, 2);
+    t->name = col_str(st, a, s, 3);
+    t->description = col_str(st, a, s, 4);
+    t->region = col_str(st, a, s, 5);
+    t->subnet_type = col_str(st, a, s, 6);
+    t->status = col_str(st, a, s, 7);
+    t->is_default = col_int(st, s, 8) != 0;
+    t->create_ms = col_int(st, s, 9);
+}
+
 int ncp_store_route_table_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
                                int64_t vpc_no, ncp_route_table_t **out, size_t *n_out,
                                ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, rt_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, vpc_no);
-    ncp_route_table_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        ncp_route_table_t *t = PUSH(a, v, n, cap, ncp_route_table_t);
-        t->no = col_int(st, s, 0);
-        t->account_id = col_int(st, s, 1);
-        t->vpc_no = col_int(st, s, 2);
-        t->name = col_str(st, a, s, 3);
-        t->description = col_str(st, a, s, 4);
-        t->region = col_str(st, a, s, 5);
-        t->subnet_type = col_str(st, a, s, 6);
-        t->status = col_str(st, a, s, 7);
-        t->is_default = col_int(st, s, 8) != 0;
-        t->create_ms = col_int(st, s, 9);
-    }
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, rt_list_sql, 2, account_id, vpc_no, read_rt, sizeof(**out),
+                        &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 /* ---- every VPC kind --------------------------------------------------------- */
@@ -526,19 +464,10 @@ static int exec1(ncp_store_t *st, const char *sql, int64_t v, ncp_err_t *err)
 static int nos_of(ncp_store_t *st, ncp_arena_t *a, const char *sql, int64_t v, int64_t **out,
                   size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, v);
-    int64_t *nos = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        *PUSH(a, nos, n, cap, int64_t) = col_int(st, s, 0);
-    done(st, s);
-    *out = nos;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, sql, 1, v, 0, ncp_st_read_int, sizeof(**out), &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 /* Removes every row of `list_sql`'s numbers with `del_sql` and retires them. */

@@ -10,9 +10,6 @@
 #include "store/store_int.h"
 #include "store/store_vpc.h"
 
-#define PUSH(a, arr, n, cap, T) \
-    ((arr) = ncp_arena_grow((a), (arr), (n), &(cap), sizeof(T), 8), &(arr)[(n)++])
-
 static int exec1(ncp_store_t *st, const char *sql, int64_t v, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, sql, err);
@@ -86,17 +83,9 @@ int ncp_store_vserver_put(ncp_store_t *st, int64_t no, int64_t account_id,
     return ncp_st_server_mark_vpc(st, no, err); /* out of the classic counts */
 }
 
-int ncp_store_vserver_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_vserver_t *out,
-                          ncp_err_t *err)
+static void read_vserver(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
-    memset(out, 0, sizeof(*out));
-    ncp_db_stmt_t *s = ncp_st_stmt(st, vserver_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
+    ncp_vserver_t *out = row;
     out->vpc_no = col_int(st, s, 0);
     out->subnet_no = col_int(st, s, 1);
     out->region = col_str(st, a, s, 2);
@@ -105,22 +94,26 @@ int ncp_store_vserver_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_vserv
     out->image_no = col_str(st, a, s, 5);
     out->hypervisor = col_str(st, a, s, 6);
     out->encrypted = col_int(st, s, 7) != 0;
-    done(st, s);
+}
 
-    if (!(s = ncp_st_stmt(st, vserver_nics_sql, err)))
-        return -1;
-    bind_int(st, s, 1, no);
-    int64_t *nics = NULL;
-    size_t n = 0, cap = 0;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        *PUSH(a, nics, n, cap, int64_t) = col_int(st, s, 0);
-    done(st, s);
-    if (r < 0)
+int ncp_store_vserver_get(ncp_store_t *st, ncp_arena_t *a, int64_t no, ncp_vserver_t *out,
+                          ncp_err_t *err)
+{
+    memset(out, 0, sizeof(*out));
+    int r = ncp_st_get(st, a, vserver_get_sql, 1, no, 0, read_vserver, out, err);
+    if (r != 1)
+        return r;
+
+    void *nics;
+    size_t n;
+    if (ncp_st_list(st, a, vserver_nics_sql, 1, no, 0, ncp_st_read_int, sizeof(int64_t), &nics,
+                    &n, err) < 0)
         return -1;
     out->nics = nics;
     out->n_nics = n;
 
-    if (!(s = ncp_st_stmt(st, vserver_pip_sql, err)))
+    ncp_db_stmt_t *s = ncp_st_stmt(st, vserver_pip_sql, err);
+    if (!s)
         return -1;
     bind_int(st, s, 1, no);
     out->public_ip = "";
@@ -143,20 +136,11 @@ int ncp_store_vserver_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
 int ncp_store_vserver_nos(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
                           int64_t **out, size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, vserver_nos_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, vpc_no);
-    int64_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        *PUSH(a, v, n, cap, int64_t) = col_int(st, s, 0);
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, vserver_nos_sql, 2, account_id, vpc_no, ncp_st_read_int,
+                        sizeof(**out), &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vserver_name_taken(ncp_store_t *st, int64_t account_id, const char *name,
@@ -199,8 +183,9 @@ int ncp_store_vacg_put(ncp_store_t *st, const ncp_vacg_t *g, ncp_err_t *err)
     return run(st, s, err);
 }
 
-static void read_acg(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vacg_t *g)
+static void read_acg(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_vacg_t *g = row;
     g->no = col_int(st, s, 0);
     g->account_id = col_int(st, s, 1);
     g->vpc_no = col_int(st, s, 2);
@@ -214,36 +199,17 @@ static void read_acg(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vacg
 int ncp_store_vacg_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                        ncp_vacg_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, acg_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_acg(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, acg_get_sql, 2, no, account_id, read_acg, out, err);
 }
 
 int ncp_store_vacg_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t vpc_no,
                         ncp_vacg_t **out, size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, acg_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, vpc_no);
-    ncp_vacg_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_acg(st, a, s, PUSH(a, v, n, cap, ncp_vacg_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, acg_list_sql, 2, account_id, vpc_no, read_acg, sizeof(**out),
+                        &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vacg_name_taken(ncp_store_t *st, int64_t vpc_no, const char *name,
@@ -303,31 +269,27 @@ int ncp_store_vacg_rule_add(ncp_store_t *st, const ncp_vacg_rule_t *r, ncp_err_t
     return run(st, s, err);
 }
 
+static void read_rule(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
+{
+    ncp_vacg_rule_t *x = row;
+    x->no = col_int(st, s, 0);
+    x->acg_no = col_int(st, s, 1);
+    x->inbound = col_int(st, s, 2) != 0;
+    x->protocol = col_str(st, a, s, 3);
+    x->ip_block = col_str(st, a, s, 4);
+    x->peer_acg_no = col_int(st, s, 5);
+    x->port_range = col_str(st, a, s, 6);
+    x->description = col_str(st, a, s, 7);
+}
+
 int ncp_store_vacg_rule_list(ncp_store_t *st, ncp_arena_t *a, int64_t acg_no,
                              ncp_vacg_rule_t **out, size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, rule_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, acg_no);
-    ncp_vacg_rule_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1) {
-        ncp_vacg_rule_t *x = PUSH(a, v, n, cap, ncp_vacg_rule_t);
-        x->no = col_int(st, s, 0);
-        x->acg_no = col_int(st, s, 1);
-        x->inbound = col_int(st, s, 2) != 0;
-        x->protocol = col_str(st, a, s, 3);
-        x->ip_block = col_str(st, a, s, 4);
-        x->peer_acg_no = col_int(st, s, 5);
-        x->port_range = col_str(st, a, s, 6);
-        x->description = col_str(st, a, s, 7);
-    }
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, rule_list_sql, 1, acg_no, 0, read_rule, sizeof(**out), &rows,
+                        n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vacg_rule_delete(ncp_store_t *st, int64_t rule_no, ncp_err_t *err)
@@ -397,8 +359,9 @@ int ncp_store_vnic_put(ncp_store_t *st, const ncp_vnic_t *v, ncp_err_t *err)
     return 0;
 }
 
-static void read_nic(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vnic_t *v)
+static void read_nic(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_vnic_t *v = row;
     memset(v, 0, sizeof(*v));
     v->no = col_int(st, s, 0);
     v->account_id = col_int(st, s, 1);
@@ -427,35 +390,17 @@ static void read_nic(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vnic
 int ncp_store_vnic_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                       ncp_vnic_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, nic_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_nic(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, nic_get_sql, 2, no, account_id, read_nic, out, err);
 }
 
 int ncp_store_vnic_of_server(ncp_store_t *st, ncp_arena_t *a, int64_t server_no,
                             ncp_vnic_t **out, size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, nic_server_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, server_no);
-    ncp_vnic_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_nic(st, a, s, PUSH(a, v, n, cap, ncp_vnic_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, nic_server_sql, 1, server_no, 0, read_nic, sizeof(**out), &rows,
+                        n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vnic_ip_taken(ncp_store_t *st, int64_t subnet_no, const char *ip, ncp_err_t *err)
@@ -498,17 +443,9 @@ int ncp_store_vscript_put(ncp_store_t *st, const ncp_vscript_t *v, ncp_err_t *er
     return run(st, s, err);
 }
 
-int ncp_store_vscript_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
-                          ncp_vscript_t *out, ncp_err_t *err)
+static void read_script(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, script_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
+    ncp_vscript_t *out = row;
     out->no = col_int(st, s, 0);
     out->account_id = col_int(st, s, 1);
     out->name = col_str(st, a, s, 2);
@@ -516,8 +453,12 @@ int ncp_store_vscript_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, i
     out->content = col_str(st, a, s, 4);
     out->os_type = col_str(st, a, s, 5);
     out->create_ms = col_int(st, s, 6);
-    done(st, s);
-    return 1;
+}
+
+int ncp_store_vscript_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
+                          ncp_vscript_t *out, ncp_err_t *err)
+{
+    return ncp_st_get(st, a, script_get_sql, 2, no, account_id, read_script, out, err);
 }
 
 int ncp_store_vscript_name_taken(ncp_store_t *st, int64_t account_id, const char *name,

@@ -6,9 +6,6 @@
 #include "store/store_int.h"
 #include "store/store_vpc.h"
 
-#define PUSH(a, arr, n, cap, T) \
-    ((arr) = ncp_arena_grow((a), (arr), (n), &(cap), sizeof(T), 8), &(arr)[(n)++])
-
 static int exec1(ncp_store_t *st, const char *sql, int64_t v, ncp_err_t *err)
 {
     ncp_db_stmt_t *s = ncp_st_stmt(st, sql, err);
@@ -68,8 +65,9 @@ int ncp_store_vstorage_put(ncp_store_t *st, const ncp_vstorage_t *b, ncp_err_t *
     return run(st, s, err);
 }
 
-static void read_bs(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vstorage_t *b)
+static void read_bs(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_vstorage_t *b = row;
     int i = 0;
     b->no = col_int(st, s, i++);
     b->account_id = col_int(st, s, i++);
@@ -96,37 +94,18 @@ static void read_bs(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vstor
 int ncp_store_vstorage_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                            ncp_vstorage_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, bs_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_bs(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, bs_get_sql, 2, no, account_id, read_bs, out, err);
 }
 
 int ncp_store_vstorage_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id,
                             int64_t server_no, ncp_vstorage_t **out, size_t *n_out,
                             ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, bs_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    bind_int(st, s, 2, server_no);
-    ncp_vstorage_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_bs(st, a, s, PUSH(a, v, n, cap, ncp_vstorage_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, bs_list_sql, 2, account_id, server_no, read_bs, sizeof(**out),
+                        &rows, n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vstorage_delete(ncp_store_t *st, int64_t no, ncp_err_t *err)
@@ -169,8 +148,9 @@ int ncp_store_vpip_put(ncp_store_t *st, const ncp_vpip_t *p, ncp_err_t *err)
     return run(st, s, err);
 }
 
-static void read_pip(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vpip_t *p)
+static void read_pip(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, void *row)
 {
+    ncp_vpip_t *p = row;
     p->no = col_int(st, s, 0);
     p->account_id = col_int(st, s, 1);
     p->ip = col_str(st, a, s, 2);
@@ -185,35 +165,17 @@ static void read_pip(ncp_store_t *st, ncp_arena_t *a, ncp_db_stmt_t *s, ncp_vpip
 int ncp_store_vpip_get(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, int64_t no,
                        ncp_vpip_t *out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, pip_get_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, no);
-    bind_int(st, s, 2, account_id);
-    int r = first_row(st, s, err);
-    if (r != 1)
-        return r;
-    read_pip(st, a, s, out);
-    done(st, s);
-    return 1;
+    return ncp_st_get(st, a, pip_get_sql, 2, no, account_id, read_pip, out, err);
 }
 
 int ncp_store_vpip_list(ncp_store_t *st, ncp_arena_t *a, int64_t account_id, ncp_vpip_t **out,
                         size_t *n_out, ncp_err_t *err)
 {
-    ncp_db_stmt_t *s = ncp_st_stmt(st, pip_list_sql, err);
-    if (!s)
-        return -1;
-    bind_int(st, s, 1, account_id);
-    ncp_vpip_t *v = NULL;
-    size_t n = 0, cap = 0;
-    int r;
-    while ((r = ncp_st_step(st, s, err)) == 1)
-        read_pip(st, a, s, PUSH(a, v, n, cap, ncp_vpip_t));
-    done(st, s);
-    *out = v;
-    *n_out = n;
-    return r < 0 ? -1 : 0;
+    void *rows;
+    int r = ncp_st_list(st, a, pip_list_sql, 1, account_id, 0, read_pip, sizeof(**out), &rows,
+                        n_out, err);
+    *out = rows;
+    return r;
 }
 
 int ncp_store_vpip_ip_taken(ncp_store_t *st, const char *ip, ncp_err_t *err)
