@@ -494,6 +494,9 @@ class NasErrorsTest(NasCase):
         self.assertEqual(va["volumeName"], "n000001_same")
         self.assertTrue(re.match(r"^n0000(0[2-9]|[1-9][0-9])_same$", vb["volumeName"]),
                         vb["volumeName"])
+        # (settled first: a volume still being created answers 25013 before anything else)
+        self.wait_res(a, NAS, va["nasVolumeInstanceNo"], ("CREAT", "NULL"))
+        self.wait_res(b, NAS, vb["nasVolumeInstanceNo"], ("CREAT", "NULL"))
         # B's servers are not A's: an ACL naming A's server is refused
         self.err(b, "createNasVolumeInstance", create_params("other",
                                                              extra=rules([(SEED, None, None)])),
