@@ -171,8 +171,23 @@ static bool is_server(ncp_kind_t k)
     return k == NCP_KIND_SERVER || k == NCP_KIND_VSERVER;
 }
 
-/* Applies steps of t (phase WAIT) until `upto` have been applied or the path
- * ends (the row is then gone). */
+/* Applies steps of t with its kind's table k until `upto` have been applied,
+ * or until a step makes no progress (the object was gone: the row is deleted). */
+static int run_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t *t,
+                     const ncp_sched_kind_t *k, int upto, ncp_err_t *err)
+{
+    while (t->step < upto) {
+        int before = t->step;
+        if (k->step(env, st, t, err) < 0)
+            return -1;
+        if (t->step == before)
+            break;
+    }
+    return 0;
+}
+
+/* Applies steps of a server's t (phase WAIT) until `upto` have been applied or
+ * the path ends (the row is then gone). */
 static int apply_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t *t, int upto,
                        ncp_err_t *err)
 {
@@ -182,16 +197,7 @@ static int apply_steps(const ncp_sched_env_t *env, ncp_store_t *st, ncp_trans_t 
     const ncp_sched_kind_t *k = t->res_kind == NCP_KIND_VSERVER
                                     ? ncp_sched_vpc_kind(NCP_KIND_VSERVER)
                                     : &ncp_sched_server_kind;
-    if (upto > end)
-        upto = end;
-    while (t->step < upto) {
-        int before = t->step;
-        if (k->step(env, st, t, err) < 0)
-            return -1;
-        if (t->step == before)
-            break; /* the server was gone: the row is deleted */
-    }
-    return 0;
+    return run_steps(env, st, t, k, upto < end ? upto : end, err);
 }
 
 /* Block storage work the hypervisor confirmed: its calls (volume created and
@@ -207,14 +213,9 @@ static int disk_done(const ncp_store_ops_t *so, ncp_store_t *st, ncp_arena_t *a,
     t->phase = NCP_PHASE_RUNNING;
     t->due_ms = now_ms;
     t->wait_ms = 0;
-    while (t->step < end) {
-        int before = t->step;
-        if (ncp_sched_storage_kind.step(&env, st, t, err) < 0)
-            return -1;
-        if (t->step == before)
-            break; /* the disk is gone: the row is deleted */
-    }
-    ncp_log_info("event=hv_done storage=%" PRId64 " transition=%d", t->no, (int)t->kind);
+    if (run_steps(&env, st, t, &ncp_sched_storage_kind, end, err) < 0)
+        return -1;
+    ncp_log_info("event=hv_done storage=%" PRId64 " call=\"%s\"", t->no, t->arg ? t->arg : "");
     return 1;
 }
 
