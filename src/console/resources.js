@@ -429,6 +429,18 @@ export const vpcServersDef = {
   empty: 'No VPC servers match.',
 };
 
+// VPCs and subnets settle in RUN; each is deleted from RUN only.
+const settlesInRun = (st) => ({ fast: (rows) => rows.some((x) => st(x) !== 'RUN'), fastMs: 1000, slowMs: 5000 });
+const runBadge = (st) => (x) => (st(x) === 'RUN' ? 'run' : 'busy');
+function deleteFromRun(st, { action, params, rows, reason, confirm, name }) {
+  return {
+    name: 'Delete', action, danger: true, params, rows, confirm,
+    enabled: (x) => st(x) === 'RUN',
+    reason: () => reason,
+    announce: (x) => `Delete: ${name(x)}`,
+  };
+}
+
 const vpcStatus = (v) => code(v.vpcStatus);
 export const vpcsDef = {
   id: 'vpcs',
@@ -439,24 +451,23 @@ export const vpcsDef = {
   units: 'VPCs',
   api: 'vpc',
   list: { action: 'getVpcList', rows: (r) => r.vpcList, key: (v) => v.vpcNo },
-  refresh: { fast: (rows) => rows.some((v) => vpcStatus(v) !== 'RUN'), fastMs: 1000, slowMs: 5000 },
+  refresh: settlesInRun(vpcStatus),
   columns: [
     col('No.', 'vpcNo'),
     col('Name', 'vpcName', { class: 'wrap name' }),
     col('CIDR', 'ipv4CidrBlock', { id: 'cidr', class: 'mono' }),
-    col('Status', vpcStatus, { id: 'status', badge: (v) => (vpcStatus(v) === 'RUN' ? 'run' : 'busy') }),
+    col('Status', vpcStatus, { id: 'status', badge: runBadge(vpcStatus) }),
     col('Region', 'regionCode', { id: 'region' }),
     col('Created', (v) => fmtDate(v.createDate), { id: 'created' }),
   ],
-  actions: [{
-    name: 'Delete', action: 'deleteVpc', danger: true,
+  actions: [deleteFromRun(vpcStatus, {
+    action: 'deleteVpc',
     params: (v) => ({ vpcNo: v.vpcNo }),
-    enabled: (v) => vpcStatus(v) === 'RUN',
-    reason: () => 'Only a VPC in RUN can be deleted (its subnets first).',
     rows: (r) => r.vpcList,
+    reason: 'Only a VPC in RUN can be deleted (its subnets first).',
     confirm: (v) => ({ title: 'Delete VPC?', message: `${v.vpcName} (${v.vpcNo}) and its default network ACL, ACG and route tables will be deleted.` }),
-    announce: (v) => `Delete: ${v.vpcName}`,
-  }],
+    name: (v) => v.vpcName,
+  })],
   create: {
     title: 'Create VPC',
     submit: 'Create VPC',
@@ -480,7 +491,7 @@ export const subnetsDef = {
   api: 'vpc',
   list: { action: 'getSubnetList', rows: (r) => r.subnetList, key: (s) => s.subnetNo },
   paging: { size: 20 },
-  refresh: { fast: (rows) => rows.some((s) => subnetStatus(s) !== 'RUN'), fastMs: 1000, slowMs: 5000 },
+  refresh: settlesInRun(subnetStatus),
   filters: [
     { id: 'vpc', label: 'VPC No.', type: 'search', placeholder: 'all VPCs', params: (v) => (/^[0-9]+$/.test(v) ? { vpcNo: v } : {}) },
   ],
@@ -492,18 +503,17 @@ export const subnetsDef = {
     col('Zone', 'zoneCode', { id: 'zone' }),
     col('Type', (s) => code(s.subnetType), { id: 'type' }),
     col('Usage', (s) => code(s.usageType), { id: 'usage' }),
-    col('Status', subnetStatus, { id: 'status', badge: (s) => (subnetStatus(s) === 'RUN' ? 'run' : 'busy') }),
+    col('Status', subnetStatus, { id: 'status', badge: runBadge(subnetStatus) }),
     col('Network ACL', 'networkAclNo', { id: 'nacl' }),
   ],
-  actions: [{
-    name: 'Delete', action: 'deleteSubnet', danger: true,
+  actions: [deleteFromRun(subnetStatus, {
+    action: 'deleteSubnet',
     params: (s) => ({ subnetNo: s.subnetNo }),
-    enabled: (s) => subnetStatus(s) === 'RUN',
-    reason: () => 'Only a subnet in RUN with no server or interface in it can be deleted.',
     rows: (r) => r.subnetList,
+    reason: 'Only a subnet in RUN with no server or interface in it can be deleted.',
     confirm: (s) => ({ title: 'Delete subnet?', message: `${s.subnetName} (${s.subnet}) will be deleted.` }),
-    announce: (s) => `Delete: ${s.subnetName}`,
-  }],
+    name: (s) => s.subnetName,
+  })],
   create: {
     title: 'Create subnet',
     submit: 'Create subnet',
