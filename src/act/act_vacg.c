@@ -109,17 +109,17 @@ int act_vserver_getAccessControlGroupList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo"), *name = ncp_arg(A, "accessControlGroupName");
+    const ncp_arg_t *name = ncp_arg(A, "accessControlGroupName");
     const ncp_arg_t *status = ncp_arg(A, "accessControlGroupStatusCode");
     const ncp_arg_t *nos = ncp_arg(A, "accessControlGroupNoList");
     ncp_vacg_t *v;
     size_t n, m = 0;
     if (ncp_store_vacg_list(ctx->st, ctx->arena, ctx->account_id,
-                            vpc->present ? act_no(vpc->s) : 0, &v, &n, err) < 0)
+                            actv_vpc_filter(ctx), &v, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (actv_in_list(nos, v[i].no) && (!name->present || strcmp(name->s, v[i].name) == 0) &&
-            (!status->present || strcmp(status->s, v[i].status) == 0))
+        if (actv_in_list(nos, v[i].no) && actv_arg_is(name, v[i].name) &&
+            actv_arg_is(status, v[i].status))
             v[m++] = v[i];
     size_t from, to;
     actv_page(ctx, m, &from, &to);

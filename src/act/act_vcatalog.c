@@ -100,7 +100,7 @@ static void emit_image_product(ncp_emit_t *e, const ncp_vimage_t *m)
 static bool image_product_matches(const ncp_args_t *A, const ncp_vimage_t *m)
 {
     const ncp_arg_t *a = ncp_arg(A, "productCode");
-    if (a->present && strcmp(a->s, m->product_code) != 0)
+    if (!actv_arg_is(a, m->product_code))
         return false;
     a = ncp_arg(A, "exclusionProductCode");
     if (a->present && strcmp(a->s, m->product_code) == 0)
@@ -207,8 +207,8 @@ int act_vserver_getServerImageList(ncp_ctx_t *ctx, ncp_err_t *err)
     size_t m = 0;
     for (size_t i = 0; i < c->n_images; i++) {
         const ncp_vimage_t *img = &c->images[i];
-        if ((name->present && strcmp(name->s, img->name) != 0) ||
-            (st->present && strcmp(st->s, "CREAT") != 0) ||
+        if (!actv_arg_is(name, img->name) ||
+            !actv_arg_is(st, "CREAT") ||
             !actv_in_list(ncp_arg(A, "serverImageNoList"), act_no(img->no)) ||
             !hypervisor_ok(A, img->hypervisor) ||
             !actv_in_strs(ncp_arg(A, "serverImageTypeCodeList"), "NCP") ||

@@ -209,6 +209,17 @@ bool actv_in_strs(const ncp_arg_t *a, const char *s)
     return false;
 }
 
+bool actv_arg_is(const ncp_arg_t *a, const char *have)
+{
+    return !a->present || strcmp(a->s, have) == 0;
+}
+
+int64_t actv_vpc_filter(ncp_ctx_t *ctx)
+{
+    const ncp_arg_t *v = ncp_arg(&ctx->args, "vpcNo");
+    return v->present ? act_no(v->s) : 0;
+}
+
 /* ---- rendering ---------------------------------------------------------------- */
 
 void actv_emit_date(ncp_emit_t *e, const char *name, int64_t ms)

@@ -57,6 +57,10 @@ void actv_page(ncp_ctx_t *ctx, size_t n, size_t *from, size_t *to);
 bool actv_in_list(const ncp_arg_t *a, int64_t no);
 /* true when the string equals one item of a list argument (or it is absent). */
 bool actv_in_strs(const ncp_arg_t *a, const char *s);
+/* true when a string argument is absent or exactly `have` (an equality filter). */
+bool actv_arg_is(const ncp_arg_t *a, const char *have);
+/* vpcNo of a list request, or 0 (every VPC) when it is absent. */
+int64_t actv_vpc_filter(ncp_ctx_t *ctx);
 
 /* Rendering helpers. */
 void actv_emit_date(ncp_emit_t *e, const char *name, int64_t ms);

@@ -200,8 +200,8 @@ int act_vpc_getVpcList(ncp_ctx_t *ctx, ncp_err_t *err)
         return -1;
     for (size_t i = 0; i < n; i++)
         if (strcmp(v[i].region, region->code) == 0 && actv_in_list(nos, v[i].no) &&
-            (!name->present || strcmp(name->s, v[i].name) == 0) &&
-            (!status->present || strcmp(status->s, v[i].status) == 0))
+            actv_arg_is(name, v[i].name) &&
+            actv_arg_is(status, v[i].status))
             v[m++] = v[i];
     actv_list_begin(ctx, (int64_t)m, "vpcList", "vpc");
     for (size_t i = 0; i < m; i++)
@@ -318,28 +318,22 @@ int act_vpc_getSubnetList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo"), *nos = ncp_arg(A, "subnetNoList");
-    const char *const names[] = {"subnetName", "subnet", "subnetTypeCode", "usageTypeCode",
-                                 "subnetStatusCode", "zoneCode"};
-    const ncp_arg_t *f[6];
-    for (size_t k = 0; k < 6; k++)
-        f[k] = ncp_arg(A, names[k]);
     const ncp_arg_t *nacl = ncp_arg(A, "networkAclNo");
     ncp_vsubnet_t *v;
     size_t n, m = 0;
     if (ncp_store_vsubnet_list(ctx->st, ctx->arena, ctx->account_id,
-                               vpc->present ? act_no(vpc->s) : 0, &v, &n, err) < 0)
+                               actv_vpc_filter(ctx), &v, &n, err) < 0)
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        const char *have[6] = {v[i].name,  v[i].cidr,   v[i].type,
-                               v[i].usage, v[i].status, v[i].zone};
-        bool ok = actv_in_list(nos, v[i].no) &&
-                  (!nacl->present || act_no(nacl->s) == v[i].nacl_no);
-        for (size_t k = 0; k < 6 && ok; k++)
-            ok = !f[k]->present || strcmp(f[k]->s, have[k]) == 0;
-        if (ok)
+    for (size_t i = 0; i < n; i++)
+        if (actv_in_list(ncp_arg(A, "subnetNoList"), v[i].no) &&
+            (!nacl->present || act_no(nacl->s) == v[i].nacl_no) &&
+            actv_arg_is(ncp_arg(A, "subnetName"), v[i].name) &&
+            actv_arg_is(ncp_arg(A, "subnet"), v[i].cidr) &&
+            actv_arg_is(ncp_arg(A, "subnetTypeCode"), v[i].type) &&
+            actv_arg_is(ncp_arg(A, "usageTypeCode"), v[i].usage) &&
+            actv_arg_is(ncp_arg(A, "subnetStatusCode"), v[i].status) &&
+            actv_arg_is(ncp_arg(A, "zoneCode"), v[i].zone))
             v[m++] = v[i];
-    }
     size_t from, to;
     actv_page(ctx, m, &from, &to);
     actv_list_begin(ctx, (int64_t)m, "subnetList", "subnet");
@@ -433,17 +427,17 @@ int act_vpc_getNetworkAclList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo"), *name = ncp_arg(A, "networkAclName");
+    const ncp_arg_t *name = ncp_arg(A, "networkAclName");
     const ncp_arg_t *status = ncp_arg(A, "networkAclStatusCode");
     const ncp_arg_t *nos = ncp_arg(A, "networkAclNoList");
     ncp_nacl_t *v;
     size_t n, m = 0;
     if (ncp_store_nacl_list(ctx->st, ctx->arena, ctx->account_id,
-                            vpc->present ? act_no(vpc->s) : 0, &v, &n, err) < 0)
+                            actv_vpc_filter(ctx), &v, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (actv_in_list(nos, v[i].no) && (!name->present || strcmp(name->s, v[i].name) == 0) &&
-            (!status->present || strcmp(status->s, v[i].status) == 0))
+        if (actv_in_list(nos, v[i].no) && actv_arg_is(name, v[i].name) &&
+            actv_arg_is(status, v[i].status))
             v[m++] = v[i];
     size_t from, to;
     actv_page(ctx, m, &from, &to);
@@ -535,17 +529,17 @@ int act_vpc_getRouteTableList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo"), *name = ncp_arg(A, "routeTableName");
+    const ncp_arg_t *name = ncp_arg(A, "routeTableName");
     const ncp_arg_t *type = ncp_arg(A, "supportedSubnetTypeCode");
     const ncp_arg_t *nos = ncp_arg(A, "routeTableNoList");
     ncp_route_table_t *v;
     size_t n, m = 0;
     if (ncp_store_route_table_list(ctx->st, ctx->arena, ctx->account_id,
-                                   vpc->present ? act_no(vpc->s) : 0, &v, &n, err) < 0)
+                                   actv_vpc_filter(ctx), &v, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (actv_in_list(nos, v[i].no) && (!name->present || strcmp(name->s, v[i].name) == 0) &&
-            (!type->present || strcmp(type->s, v[i].subnet_type) == 0))
+        if (actv_in_list(nos, v[i].no) && actv_arg_is(name, v[i].name) &&
+            actv_arg_is(type, v[i].subnet_type))
             v[m++] = v[i];
     const ncp_arg_t *by = ncp_arg(A, "sortedBy"), *order = ncp_arg(A, "sortingOrder");
     bool by_name = by->present && strcmp(by->s, "routeTableName") == 0;

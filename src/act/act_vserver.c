@@ -130,9 +130,9 @@ static bool vserver_matches(const ncp_args_t *A, const ncp_server_t *s)
     if (!actv_in_list(ncp_arg(A, "serverInstanceNoList"), s->no) ||
         ncp_arg(A, "placementGroupNoList")->present || /* no placement groups exist */
         !actv_in_strs(ncp_arg(A, "hypervisorTypeCodeList"), v->hypervisor) ||
-        (st->present && strcmp(st->s, ncp_state_status_code(s->status)) != 0) ||
-        (dt->present && strcmp(dt->s, s->disk_type) != 0) ||
-        (dd->present && strcmp(dd->s, s->disk_detail) != 0) ||
+        !actv_arg_is(st, ncp_state_status_code(s->status)) ||
+        !actv_arg_is(dt, s->disk_type) ||
+        !actv_arg_is(dd, s->disk_detail) ||
         (ip->present && strcmp(ip->s, s->private_ip ? s->private_ip : "") != 0 &&
          strcmp(ip->s, v->public_ip ? v->public_ip : "") != 0))
         return false;
@@ -152,11 +152,10 @@ int act_vserver_getServerInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     const ncp_vregion_t *region;
     if (actv_region(ctx, &region, err) < 0)
         return -1;
-    const ncp_arg_t *vpc = ncp_arg(A, "vpcNo");
     int64_t *nos;
     size_t n, m = 0;
     if (ncp_store_vserver_nos(ctx->st, ctx->arena, ctx->account_id,
-                              vpc->present ? act_no(vpc->s) : 0, &nos, &n, err) < 0)
+                              actv_vpc_filter(ctx), &nos, &n, err) < 0)
         return -1;
     ncp_server_t *v = ncp_arena_alloc(ctx->arena, (n ? n : 1) * sizeof(*v));
     for (size_t i = 0; i < n; i++) {

@@ -192,7 +192,7 @@ int act_vserver_createBlockStorageInstance(ncp_ctx_t *ctx, ncp_err_t *err)
     if (srv->present) {
         if (actv_server(ctx, srv->s, srv->len, &s, err) < 0 || server_idle(&s, err) < 0)
             return -1;
-        if (zone->present && strcmp(zone->s, s.vpc->zone) != 0) {
+        if (!actv_arg_is(zone, s.vpc->zone)) {
             ncp_err_set(err, NCP_E_V_INVALID, "zoneCode (not the server's zone)");
             return -1;
         }
@@ -310,13 +310,13 @@ int act_vserver_getBlockStorageInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
     for (size_t i = 0; i < n; i++) {
         const ncp_vstorage_t *b = &v[i];
         if ((server_no && b->server_no != server_no) || !actv_in_strs(types, b->type) ||
-            (zone->present && strcmp(zone->s, b->zone) != 0) ||
-            (status->present && strcmp(status->s, b->status) != 0) ||
+            !actv_arg_is(zone, b->zone) ||
+            !actv_arg_is(status, b->status) ||
             (size->present && b->size != size->i * GiB) || !actv_in_list(nos, b->no) ||
-            (name->present && strcmp(name->s, b->name) != 0) ||
-            (dev->present && strcmp(dev->s, b->device) != 0) ||
-            (dt->present && strcmp(dt->s, "NET") != 0) ||
-            (dd->present && strcmp(dd->s, b->disk_detail) != 0) ||
+            !actv_arg_is(name, b->name) ||
+            !actv_arg_is(dev, b->device) ||
+            !actv_arg_is(dt, "NET") ||
+            !actv_arg_is(dd, b->disk_detail) ||
             !actv_in_strs(vts, b->volume_type) || !actv_in_strs(hvs, b->hypervisor))
             continue;
         if (sname->present) {
@@ -638,11 +638,11 @@ int act_vserver_getPublicIpInstanceList(ncp_ctx_t *ctx, ncp_err_t *err)
             return -1;
         if (s && vpc->present && actv_server_fields(ctx, s, err) < 0)
             return -1;
-        if (!actv_in_list(nos, v[i].no) || (ip->present && strcmp(ip->s, v[i].ip) != 0) ||
+        if (!actv_in_list(nos, v[i].no) || !actv_arg_is(ip, v[i].ip) ||
             (pip->present && (!s || strcmp(pip->s, s->private_ip) != 0)) ||
             (assoc->present && assoc->b != (s != NULL)) ||
             (sname->present && (!s || strcmp(sname->s, s->name) != 0)) ||
-            (status->present && strcmp(status->s, v[i].status) != 0) ||
+            !actv_arg_is(status, v[i].status) ||
             (vpc->present && (!s || s->vpc->vpc_no != act_no(vpc->s))))
             continue;
         sp[m] = s;
